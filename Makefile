@@ -1,0 +1,44 @@
+# Orderpad: `make run` opens the demo, `make test` runs every check. Both set themselves up.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+DEMO_DB ?= sqlite:///$(CURDIR)/var/demo-server.sqlite3
+export QT_QPA_PLATFORM ?=
+
+.PHONY: run test lint typecheck pytest bench lock clean serve-demo
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[server,dev]'
+	touch $(STAMP)
+
+## The demo: a local server seeded with demo data (the desktop app arrives with issue 5).
+run: serve-demo
+
+serve-demo: $(STAMP)
+	$(BIN)/orderpad-server --database-url '$(DEMO_DB)' seed --demo --if-empty
+	$(BIN)/orderpad-server --database-url '$(DEMO_DB)' serve --host 127.0.0.1 --port 8765
+
+test: lint typecheck pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check app server tests
+	$(BIN)/ruff format --check app server tests
+
+typecheck: $(STAMP)
+	$(BIN)/mypy app server
+
+pytest: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q
+
+## Re-pin constraints.txt to what is installed now.
+lock: $(STAMP)
+	( echo '# Exact versions the project is tested with; `make` installs with `pip install -c constraints.txt`.'; \
+	  echo '# Refresh: make lock'; \
+	  $(BIN)/python -m pip freeze --exclude-editable | grep -v '^orderpad' ) > constraints.txt
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Orderpad supplier server: the authority for pricing, stock, approvals and order status."""

@@ -1,0 +1,1 @@
+"""Buyer accounts, their ship-to locations and their users."""

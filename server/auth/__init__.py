@@ -1,0 +1,1 @@
+"""Sign-in, access and refresh tokens, and login rate limiting."""

@@ -1,0 +1,1 @@
+"""Products, their units and barcodes, and which accounts may buy them (assortments)."""

@@ -1,0 +1,153 @@
+"""Recording changes: every business write calls these inside its own transaction.
+
+Buckets:
+- ``catalog:<assortment id>``  products of an assortment (entity ``product``, key SKU)
+- ``stock:<assortment id>``    stock of those products, all warehouses (entity ``stock``, key SKU)
+- ``prices:<price list id>``   tiers of one product in one list (entity ``price``, key SKU)
+- ``contracts:<account id>``   an account's contract prices (entity ``contract``, key SKU)
+- ``account:<account id>``     the account, ship-tos, users, orders (entity name, key)
+
+A product's change is fanned out to every assortment that holds it; a scope change (product
+added to or removed from an assortment) is a change or tombstone in that assortment's buckets.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from server.catalog.models import AssortmentProduct
+from server.changes.models import BucketCounter, Change, ServerMeta
+from server.db import utcnow
+
+
+def catalog_bucket(assortment_id: int) -> str:
+    return f"catalog:{assortment_id}"
+
+
+def stock_bucket(assortment_id: int) -> str:
+    return f"stock:{assortment_id}"
+
+
+def prices_bucket(price_list_id: int) -> str:
+    return f"prices:{price_list_id}"
+
+
+def contracts_bucket(account_id: int) -> str:
+    return f"contracts:{account_id}"
+
+
+def account_bucket(account_id: int) -> str:
+    return f"account:{account_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class RowChange:
+    entity: str
+    key: str
+    deleted: bool = False
+
+
+def _upsert(session: Session, table: type[Change], rows: list[dict[str, object]]) -> None:
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        pg = postgresql.insert(table).values(rows)
+        session.execute(
+            pg.on_conflict_do_update(
+                index_elements=["bucket", "entity", "key"],
+                set_={"position": pg.excluded.position, "deleted": pg.excluded.deleted,
+                      "at": pg.excluded.at},
+            )
+        )
+    else:
+        lite = sqlite.insert(table).values(rows)
+        session.execute(
+            lite.on_conflict_do_update(
+                index_elements=["bucket", "entity", "key"],
+                set_={"position": lite.excluded.position, "deleted": lite.excluded.deleted,
+                      "at": lite.excluded.at},
+            )
+        )
+
+
+def bump_bucket(session: Session, bucket: str, count: int = 1) -> int:
+    """Reserve `count` positions in `bucket`; returns the last one. Locks the counter row."""
+    dialect = session.get_bind().dialect.name
+    ins = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.execute(ins(BucketCounter).values(bucket=bucket, position=0).on_conflict_do_nothing())
+    end = session.execute(
+        update(BucketCounter)
+        .where(BucketCounter.bucket == bucket)
+        .values(position=BucketCounter.position + count)
+        .returning(BucketCounter.position)
+    ).scalar_one()
+    return int(end)
+
+
+_CHUNK = 500
+
+
+def record_changes(session: Session, bucket: str, changes: Sequence[RowChange]) -> int:
+    """Log `changes` in `bucket` at fresh positions; returns the bucket's new position."""
+    unique = list({(c.entity, c.key): c for c in changes}.values())
+    if not unique:
+        return 0
+    end = bump_bucket(session, bucket, len(unique))
+    start = end - len(unique) + 1
+    now = utcnow()
+    rows: list[dict[str, object]] = [
+        {"bucket": bucket, "entity": c.entity, "key": c.key, "position": start + i,
+         "deleted": c.deleted, "at": now}
+        for i, c in enumerate(unique)
+    ]
+    for i in range(0, len(rows), _CHUNK):
+        _upsert(session, Change, rows[i : i + _CHUNK])
+    return end
+
+
+def assortments_of(session: Session, product_ids: Iterable[int]) -> dict[int, list[int]]:
+    """assortment id -> the given product ids it holds."""
+    ids = list(set(product_ids))
+    result: dict[int, list[int]] = {}
+    for i in range(0, len(ids), _CHUNK):
+        for assortment_id, product_id in session.execute(
+            select(AssortmentProduct.assortment_id, AssortmentProduct.product_id).where(
+                AssortmentProduct.product_id.in_(ids[i : i + _CHUNK])
+            )
+        ):
+            result.setdefault(assortment_id, []).append(product_id)
+    return result
+
+
+def record_product_changes(
+    session: Session, skus_by_id: dict[int, str], *, stock: bool = False
+) -> None:
+    """A product (or its stock, with `stock=True`) changed: tell every assortment holding it."""
+    entity = "stock" if stock else "product"
+    for assortment_id, product_ids in assortments_of(session, skus_by_id).items():
+        bucket = stock_bucket(assortment_id) if stock else catalog_bucket(assortment_id)
+        record_changes(session, bucket, [RowChange(entity, skus_by_id[p]) for p in product_ids])
+
+
+def record_scope_change(
+    session: Session, assortment_id: int, skus: Sequence[str], *, removed: bool
+) -> None:
+    """Products entered or left an assortment: rows (or tombstones) in its catalog and stock."""
+    for bucket, entity in ((catalog_bucket(assortment_id), "product"),
+                           (stock_bucket(assortment_id), "stock")):
+        record_changes(session, bucket, [RowChange(entity, s, deleted=removed) for s in skus])
+
+
+def server_epoch(session: Session) -> str:
+    """This database's epoch: new after a restore from backup or a re-initialisation."""
+    meta = session.get(ServerMeta, "epoch")
+    if meta is None:
+        meta = ServerMeta(name="epoch", value=uuid.uuid4().hex)
+        session.add(meta)
+        session.flush()
+    return meta.value

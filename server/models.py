@@ -1,0 +1,47 @@
+"""Imports every table so that metadata (and Alembic) sees the whole schema."""
+
+from __future__ import annotations
+
+from server.accounts.models import Account, Role, ShipTo, User
+from server.auth.models import LoginAttempt, RefreshToken
+from server.catalog.models import Assortment, AssortmentProduct, Product, ProductUnit
+from server.changes.models import BucketCounter, Change, ServerMeta
+from server.db import Base
+from server.orders.models import (
+    Order,
+    OrderLine,
+    OrderStatus,
+    OrderStatusEvent,
+    Shipment,
+    ShipmentLine,
+)
+from server.pricing.models import ContractPrice, PriceList, PriceListItem
+from server.stock.models import Stock, Warehouse
+
+__all__ = [
+    "Account",
+    "Assortment",
+    "AssortmentProduct",
+    "Base",
+    "BucketCounter",
+    "Change",
+    "ContractPrice",
+    "LoginAttempt",
+    "Order",
+    "OrderLine",
+    "OrderStatus",
+    "OrderStatusEvent",
+    "PriceList",
+    "PriceListItem",
+    "Product",
+    "ProductUnit",
+    "RefreshToken",
+    "Role",
+    "ServerMeta",
+    "ShipTo",
+    "Shipment",
+    "ShipmentLine",
+    "Stock",
+    "User",
+    "Warehouse",
+]

@@ -1,0 +1,1 @@
+"""Price lists with quantity tiers, and contract prices per account."""

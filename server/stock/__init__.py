@@ -1,0 +1,1 @@
+"""Warehouses and stock per product and warehouse."""
