@@ -14,6 +14,8 @@ from server.catalog.routes import router as catalog_router
 from server.config import Settings
 from server.db import make_engine, make_sessionmaker
 from server.orders.routes import router as orders_router
+from server.sync.pull import CheckpointCache
+from server.sync.routes import router as sync_router
 
 log = logging.getLogger("orderpad.server")
 
@@ -31,6 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = make_sessionmaker(engine)
+    app.state.checkpoints = CheckpointCache()
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:
@@ -38,6 +41,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             conn.execute(text("SELECT 1"))
         return {"status": "ok", "database": engine.dialect.name}
 
-    for router in (auth_router, accounts_router, catalog_router, orders_router):
+    for router in (auth_router, accounts_router, catalog_router, orders_router, sync_router):
         app.include_router(router)
     return app

@@ -47,7 +47,7 @@ QTY = Numeric(18, 4, asdecimal=True)
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {dt.datetime: UTCDateTime(), Decimal: MONEY}
+    type_annotation_map = {dt.datetime: UTCDateTime(), Decimal: MONEY}  # noqa: RUF012
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -71,7 +71,9 @@ def get_caller(
     if credentials is None:
         raise _unauthorized("sign in first")
     try:
-        claims = read_access_token(settings.secret_key, credentials.credentials, now=int(time.time()))
+        claims = read_access_token(
+            settings.secret_key, credentials.credentials, now=int(time.time())
+        )
     except InvalidToken as exc:
         raise _unauthorized(str(exc)) from None
     user = session.get(User, claims.user_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from server.accounts.models import Account, Role, ShipTo, User
 from server.auth.models import LoginAttempt, RefreshToken
+from server.carts.models import Cart, CartLine
 from server.catalog.models import Assortment, AssortmentProduct, Product, ProductUnit
 from server.changes.models import BucketCounter, Change, ServerMeta
 from server.db import Base
@@ -17,6 +18,7 @@ from server.orders.models import (
 )
 from server.pricing.models import ContractPrice, PriceList, PriceListItem
 from server.stock.models import Stock, Warehouse
+from server.sync.models import Device, Mutation
 
 __all__ = [
     "Account",
@@ -24,9 +26,13 @@ __all__ = [
     "AssortmentProduct",
     "Base",
     "BucketCounter",
+    "Cart",
+    "CartLine",
     "Change",
     "ContractPrice",
+    "Device",
     "LoginAttempt",
+    "Mutation",
     "Order",
     "OrderLine",
     "OrderStatus",

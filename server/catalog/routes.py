@@ -60,16 +60,23 @@ class ProductDetail(ProductPublic):
 
 def _public(product: Product, price: PricePublic | None) -> dict[str, object]:
     return {
-        "sku": product.sku, "name": product.name, "category": product.category,
-        "brand": product.brand, "base_unit": product.base_unit, "min_qty": str(product.min_qty),
-        "multiple": str(product.multiple), "status": product.status,
+        "sku": product.sku,
+        "name": product.name,
+        "category": product.category,
+        "brand": product.brand,
+        "base_unit": product.base_unit,
+        "min_qty": str(product.min_qty),
+        "multiple": str(product.multiple),
+        "status": product.status,
         "replacement_sku": product.replacement_sku,
         "units": [UnitPublic(code=u.code, factor=u.factor, gtin=u.gtin) for u in product.units],
         "price": price,
     }
 
 
-def _prices(caller: CallerDep, session: SessionDep, products: list[Product]) -> dict[int, PricePublic]:
+def _prices(
+    caller: CallerDep, session: SessionDep, products: list[Product]
+) -> dict[int, PricePublic]:
     today = dt.datetime.now(dt.UTC).date()
     out: dict[int, PricePublic] = {}
     for pid, pricing in pricing_for(session, caller.account, products).items():
@@ -78,8 +85,10 @@ def _prices(caller: CallerDep, session: SessionDep, products: list[Product]) -> 
         except NoPrice:
             continue
         out[pid] = PricePublic(
-            unit_price=str(res.unit_price.amount), currency=res.unit_price.currency,
-            source=res.explanation.source.value, explanation=res.explanation.text,
+            unit_price=str(res.unit_price.amount),
+            currency=res.unit_price.currency,
+            source=res.explanation.source.value,
+            explanation=res.explanation.text,
         )
     return out
 
@@ -94,7 +103,10 @@ def list_products(
 ) -> list[ProductPublic]:
     products = list(
         service.search_products(
-            session, assortment_id=caller.account.assortment_id, query=q, limit=limit,
+            session,
+            assortment_id=caller.account.assortment_id,
+            query=q,
+            limit=limit,
             offset=offset,
         )
     )
@@ -110,13 +122,19 @@ def get_product(sku: str, caller: CallerDep, session: SessionDep) -> ProductDeta
     prices = _prices(caller, session, [product])
     stock = [
         StockPublic(
-            warehouse=w.code, available=str(s.available), next_receipt_date=s.next_receipt_date,
+            warehouse=w.code,
+            available=str(s.available),
+            next_receipt_date=s.next_receipt_date,
             next_receipt_qty=None if s.next_receipt_qty is None else str(s.next_receipt_qty),
-            lead_time_days=s.lead_time_days, as_of=s.as_of,
+            lead_time_days=s.lead_time_days,
+            as_of=s.as_of,
         )
         for w, s in service.stock_of(session, product.id)
     ]
     return ProductDetail.model_validate(
-        {**_public(product, prices.get(product.id)), "description": product.description,
-         "stock": stock}
+        {
+            **_public(product, prices.get(product.id)),
+            "description": product.description,
+            "stock": stock,
+        }
     )

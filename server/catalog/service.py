@@ -16,9 +16,7 @@ def in_assortment(assortment_id: int | None) -> object:
     if assortment_id is None:
         return Product.id.is_(None)
     return Product.id.in_(
-        select(AssortmentProduct.product_id).where(
-            AssortmentProduct.assortment_id == assortment_id
-        )
+        select(AssortmentProduct.product_id).where(AssortmentProduct.assortment_id == assortment_id)
     )
 
 

@@ -21,9 +21,14 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from server.catalog.models import AssortmentProduct
+from server.accounts.models import Account, ShipTo, User
+from server.carts.models import Cart
+from server.catalog.models import Assortment, AssortmentProduct, Product
 from server.changes.models import BucketCounter, Change, ServerMeta
 from server.db import utcnow
+from server.orders.models import Order
+from server.pricing.models import ContractPrice, PriceList, PriceListItem
+from server.stock.models import Stock
 
 
 def catalog_bucket(assortment_id: int) -> str:
@@ -60,8 +65,11 @@ def _upsert(session: Session, table: type[Change], rows: list[dict[str, object]]
         session.execute(
             pg.on_conflict_do_update(
                 index_elements=["bucket", "entity", "key"],
-                set_={"position": pg.excluded.position, "deleted": pg.excluded.deleted,
-                      "at": pg.excluded.at},
+                set_={
+                    "position": pg.excluded.position,
+                    "deleted": pg.excluded.deleted,
+                    "at": pg.excluded.at,
+                },
             )
         )
     else:
@@ -69,8 +77,11 @@ def _upsert(session: Session, table: type[Change], rows: list[dict[str, object]]
         session.execute(
             lite.on_conflict_do_update(
                 index_elements=["bucket", "entity", "key"],
-                set_={"position": lite.excluded.position, "deleted": lite.excluded.deleted,
-                      "at": lite.excluded.at},
+                set_={
+                    "position": lite.excluded.position,
+                    "deleted": lite.excluded.deleted,
+                    "at": lite.excluded.at,
+                },
             )
         )
 
@@ -101,8 +112,14 @@ def record_changes(session: Session, bucket: str, changes: Sequence[RowChange]) 
     start = end - len(unique) + 1
     now = utcnow()
     rows: list[dict[str, object]] = [
-        {"bucket": bucket, "entity": c.entity, "key": c.key, "position": start + i,
-         "deleted": c.deleted, "at": now}
+        {
+            "bucket": bucket,
+            "entity": c.entity,
+            "key": c.key,
+            "position": start + i,
+            "deleted": c.deleted,
+            "at": now,
+        }
         for i, c in enumerate(unique)
     ]
     for i in range(0, len(rows), _CHUNK):
@@ -138,8 +155,10 @@ def record_scope_change(
     session: Session, assortment_id: int, skus: Sequence[str], *, removed: bool
 ) -> None:
     """Products entered or left an assortment: rows (or tombstones) in its catalog and stock."""
-    for bucket, entity in ((catalog_bucket(assortment_id), "product"),
-                           (stock_bucket(assortment_id), "stock")):
+    for bucket, entity in (
+        (catalog_bucket(assortment_id), "product"),
+        (stock_bucket(assortment_id), "stock"),
+    ):
         record_changes(session, bucket, [RowChange(entity, s, deleted=removed) for s in skus])
 
 
@@ -151,3 +170,126 @@ def server_epoch(session: Session) -> str:
         session.add(meta)
         session.flush()
     return meta.value
+
+
+def live_keys(session: Session, bucket: str) -> list[RowChange]:
+    """Every row a bucket holds now, read from the business tables."""
+    kind, _, owner_raw = bucket.partition(":")
+    owner = int(owner_raw)
+    in_assortment = select(AssortmentProduct.product_id).where(
+        AssortmentProduct.assortment_id == owner
+    )
+    if kind == "catalog":
+        skus = session.scalars(select(Product.sku).where(Product.id.in_(in_assortment)))
+        return [RowChange("product", s) for s in skus]
+    if kind == "stock":
+        skus = session.scalars(
+            select(Product.sku).where(
+                Product.id.in_(in_assortment),
+                Product.id.in_(select(Stock.product_id).distinct()),
+            )
+        )
+        return [RowChange("stock", s) for s in skus]
+    if kind == "prices":
+        skus = session.scalars(
+            select(Product.sku).where(
+                Product.id.in_(
+                    select(PriceListItem.product_id).where(PriceListItem.price_list_id == owner)
+                )
+            )
+        )
+        return [RowChange("price", s) for s in skus]
+    if kind == "contracts":
+        skus = session.scalars(
+            select(Product.sku).where(
+                Product.id.in_(
+                    select(ContractPrice.product_id).where(ContractPrice.account_id == owner)
+                )
+            )
+        )
+        return [RowChange("contract", s) for s in skus]
+    if kind == "account":
+        out = [
+            RowChange("account", n)
+            for n in session.scalars(select(Account.number).where(Account.id == owner))
+        ]
+        out += [
+            RowChange("ship_to", c)
+            for c in session.scalars(select(ShipTo.code).where(ShipTo.account_id == owner))
+        ]
+        out += [
+            RowChange("user", str(i))
+            for i in session.scalars(select(User.id).where(User.account_id == owner))
+        ]
+        out += [
+            RowChange("cart", str(i))
+            for i in session.scalars(select(Cart.id).where(Cart.account_id == owner))
+        ]
+        out += [
+            RowChange("order", str(i))
+            for i in session.scalars(
+                select(Order.client_order_id)
+                .where(Order.account_id == owner)
+                .order_by(Order.created_at)
+            )
+        ]
+        return out
+    raise ValueError(f"unknown bucket kind {kind!r}")
+
+
+def all_buckets(session: Session) -> list[str]:
+    buckets: list[str] = []
+    for aid in session.scalars(select(Assortment.id)):
+        buckets += [catalog_bucket(aid), stock_bucket(aid)]
+    buckets += [prices_bucket(pid) for pid in session.scalars(select(PriceList.id))]
+    for acc in session.scalars(select(Account.id)):
+        buckets += [contracts_bucket(acc), account_bucket(acc)]
+    return buckets
+
+
+def reconcile_bucket(session: Session, bucket: str) -> int:
+    """Log every row the bucket holds but the log lacks, and tombstone what it lost.
+
+    Used after the demo seed and as a repair tool; returns the number of changes logged.
+    """
+    live = live_keys(session, bucket)
+    logged = {
+        (e, k): deleted
+        for e, k, deleted in session.execute(
+            select(Change.entity, Change.key, Change.deleted).where(Change.bucket == bucket)
+        ).tuples()
+    }
+    live_set = {(c.entity, c.key) for c in live}
+    todo = [c for c in live if logged.get((c.entity, c.key), True)]
+    todo += [
+        RowChange(e, k, deleted=True)
+        for (e, k), deleted in logged.items()
+        if not deleted and (e, k) not in live_set
+    ]
+    if not todo:
+        return 0
+    if not logged:
+        # A fresh bucket: plain bulk insert is much faster than an upsert per row.
+        end = bump_bucket(session, bucket, len(todo))
+        start = end - len(todo) + 1
+        now = utcnow()
+        rows = [
+            {
+                "bucket": bucket,
+                "entity": c.entity,
+                "key": c.key,
+                "position": start + i,
+                "deleted": False,
+                "at": now,
+            }
+            for i, c in enumerate(todo)
+        ]
+        for i in range(0, len(rows), 10_000):
+            session.execute(insert(Change), rows[i : i + 10_000])
+    else:
+        record_changes(session, bucket, todo)
+    return len(todo)
+
+
+def reconcile_all(session: Session) -> int:
+    return sum(reconcile_bucket(session, b) for b in all_buckets(session))

@@ -44,6 +44,9 @@ class Order(Base):
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     subtotal: Mapped[Decimal] = mapped_column(default=Decimal(0))
     erp_number: Mapped[str | None] = mapped_column(String(64), default=None)
+    cart_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    # Why the order waits for the buyer (JSON: reasons and line-by-line changes), if it does.
+    review: Mapped[str | None] = mapped_column(Text, default=None)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -66,9 +66,14 @@ class OrderDetail(OrderSummary):
 
 def _summary_fields(o: Order) -> dict[str, object]:
     return {
-        "number": o.number, "client_order_id": str(o.client_order_id), "status": o.status,
-        "po_number": o.po_number, "currency": o.currency, "subtotal": str(o.subtotal),
-        "created_at": o.created_at, "line_count": len(o.lines),
+        "number": o.number,
+        "client_order_id": str(o.client_order_id),
+        "status": o.status,
+        "po_number": o.po_number,
+        "currency": o.currency,
+        "subtotal": str(o.subtotal),
+        "created_at": o.created_at,
+        "line_count": len(o.lines),
     }
 
 
@@ -114,21 +119,30 @@ def get_order(number: str, caller: CallerDep, session: SessionDep) -> OrderDetai
             "erp_number": order.erp_number,
             "lines": [
                 OrderLinePublic(
-                    line_no=li.line_no, sku=li.sku, quantity=str(li.quantity), unit=li.unit,
-                    unit_price=str(li.unit_price), line_total=str(li.line_total),
+                    line_no=li.line_no,
+                    sku=li.sku,
+                    quantity=str(li.quantity),
+                    unit=li.unit,
+                    unit_price=str(li.unit_price),
+                    line_total=str(li.line_total),
                     price_explanation=li.price_explanation,
                     quantity_confirmed=str(li.quantity_confirmed),
                     quantity_shipped=str(li.quantity_shipped),
-                    quantity_backordered=str(li.quantity_backordered), status=li.status,
+                    quantity_backordered=str(li.quantity_backordered),
+                    status=li.status,
                 )
                 for li in order.lines
             ],
-            "history": [StatusEventPublic(status=h.status, note=h.note, at=h.at)
-                        for h in order.history],
+            "history": [
+                StatusEventPublic(status=h.status, note=h.note, at=h.at) for h in order.history
+            ],
             "shipments": [
                 ShipmentPublic(
-                    carrier=s.carrier, tracking_number=s.tracking_number, shipped_at=s.shipped_at,
-                    expected_delivery=s.expected_delivery, delivered_at=s.delivered_at,
+                    carrier=s.carrier,
+                    tracking_number=s.tracking_number,
+                    shipped_at=s.shipped_at,
+                    expected_delivery=s.expected_delivery,
+                    delivered_at=s.delivered_at,
                     lines=[(line_no[sl.order_line_id], str(sl.quantity)) for sl in s.lines],
                 )
                 for s in shipments

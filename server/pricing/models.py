@@ -32,7 +32,9 @@ class PriceListItem(Base):
     price_list_id: Mapped[int] = mapped_column(
         ForeignKey("price_lists.id", ondelete="CASCADE"), index=True
     )
-    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), index=True)
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), index=True
+    )
     min_qty: Mapped[Decimal] = mapped_column(QTY, default=Decimal(1))
     price: Mapped[Decimal]
 
@@ -42,9 +44,13 @@ class ContractPrice(Base):
     __table_args__ = (UniqueConstraint("account_id", "contract_code", "product_id", "min_qty"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
     contract_code: Mapped[str] = mapped_column(String(32))
-    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), index=True)
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), index=True
+    )
     min_qty: Mapped[Decimal] = mapped_column(QTY, default=Decimal(0))
     price: Mapped[Decimal]
     valid_from: Mapped[dt.date | None] = mapped_column(Date, default=None)

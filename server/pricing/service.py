@@ -41,8 +41,11 @@ def pricing_for(
         ):
             contracts.setdefault(c.product_id, []).append(
                 DomainContract(
-                    contract_code=c.contract_code, unit_price=c.price,
-                    valid_from=c.valid_from, valid_to=c.valid_to, min_qty=c.min_qty,
+                    contract_code=c.contract_code,
+                    unit_price=c.price,
+                    valid_from=c.valid_from,
+                    valid_to=c.valid_to,
+                    min_qty=c.min_qty,
                 )
             )
     result: dict[int, ProductPricing] = {}

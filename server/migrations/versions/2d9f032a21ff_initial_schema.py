@@ -1,8 +1,8 @@
-"""initial schema
+"""Initial schema
 
-Revision ID: 3c0120a0132e
+Revision ID: 2d9f032a21ff
 Revises:
-Create Date: 2026-11-23 04:40:55.241908
+Create Date: 2026-11-23 04:49:36.873888
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "3c0120a0132e"
+revision = "2d9f032a21ff"
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -268,6 +268,73 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_users_account_id"), ["account_id"], unique=False)
 
     op.create_table(
+        "carts",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("account_id", sa.Integer(), nullable=False),
+        sa.Column("owner_id", sa.Integer(), nullable=True),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"],
+            ["accounts.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["owner_id"],
+            ["users.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("carts", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_carts_account_id"), ["account_id"], unique=False)
+
+    op.create_table(
+        "devices",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("account_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("last_seq", sa.BigInteger(), nullable=False),
+        sa.Column("last_seen", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"],
+            ["accounts.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("devices", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_devices_account_id"), ["account_id"], unique=False)
+
+    op.create_table(
+        "mutations",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("account_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("device_id", sa.Uuid(), nullable=False),
+        sa.Column("seq", sa.BigInteger(), nullable=False),
+        sa.Column("name", sa.String(length=40), nullable=False),
+        sa.Column("payload_hash", sa.String(length=64), nullable=False),
+        sa.Column("status", sa.String(length=24), nullable=False),
+        sa.Column("result", sa.Text(), nullable=False),
+        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"],
+            ["accounts.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("mutations", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_mutations_account_id"), ["account_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_mutations_device_id"), ["device_id"], unique=False)
+
+    op.create_table(
         "orders",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("client_order_id", sa.Uuid(), nullable=False),
@@ -282,6 +349,8 @@ def upgrade() -> None:
         sa.Column("currency", sa.String(length=3), nullable=False),
         sa.Column("subtotal", sa.Numeric(precision=18, scale=4), nullable=False),
         sa.Column("erp_number", sa.String(length=64), nullable=True),
+        sa.Column("cart_id", sa.Uuid(), nullable=True),
+        sa.Column("review", sa.Text(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -320,6 +389,21 @@ def upgrade() -> None:
     with op.batch_alter_table("refresh_tokens", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_refresh_tokens_family"), ["family"], unique=False)
         batch_op.create_index(batch_op.f("ix_refresh_tokens_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
+        "cart_lines",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("cart_id", sa.Uuid(), nullable=False),
+        sa.Column("sku", sa.String(length=64), nullable=False),
+        sa.Column("quantity", sa.Numeric(precision=18, scale=4), nullable=False),
+        sa.Column("unit", sa.String(length=8), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["cart_id"], ["carts.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("cart_lines", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_cart_lines_cart_id"), ["cart_id"], unique=False)
 
     op.create_table(
         "order_lines",
@@ -409,6 +493,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_order_lines_order_id"))
 
     op.drop_table("order_lines")
+    with op.batch_alter_table("cart_lines", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_cart_lines_cart_id"))
+
+    op.drop_table("cart_lines")
     with op.batch_alter_table("refresh_tokens", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_refresh_tokens_user_id"))
         batch_op.drop_index(batch_op.f("ix_refresh_tokens_family"))
@@ -418,6 +506,19 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_orders_account_id"))
 
     op.drop_table("orders")
+    with op.batch_alter_table("mutations", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_mutations_device_id"))
+        batch_op.drop_index(batch_op.f("ix_mutations_account_id"))
+
+    op.drop_table("mutations")
+    with op.batch_alter_table("devices", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_devices_account_id"))
+
+    op.drop_table("devices")
+    with op.batch_alter_table("carts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_carts_account_id"))
+
+    op.drop_table("carts")
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_users_account_id"))
 

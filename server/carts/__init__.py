@@ -1,0 +1,1 @@
+"""Shared carts: named, per account, editable from several devices line by line."""
