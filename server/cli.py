@@ -48,11 +48,22 @@ def cmd_seed(args: argparse.Namespace) -> int:
         print(f"seed: {exc}", file=sys.stderr)
         return 1
     if args.json:
-        print(json.dumps([
-            {"email": u.email, "password": u.password, "name": u.name, "roles": u.roles,
-             "account": u.account_number, "account_name": u.account_name}
-            for u in report.users
-        ], indent=2))
+        print(
+            json.dumps(
+                [
+                    {
+                        "email": u.email,
+                        "password": u.password,
+                        "name": u.name,
+                        "roles": u.roles,
+                        "account": u.account_number,
+                        "account_name": u.account_name,
+                    }
+                    for u in report.users
+                ],
+                indent=2,
+            )
+        )
         return 0
     print(
         f"seeded {report.products} products, {report.accounts} accounts, "
@@ -94,7 +105,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"import: no such file: {path}", file=sys.stderr)
         return 2
     report = import_file(
-        make_engine(_settings(args).database_url), ImportKind(args.kind), path,
+        make_engine(_settings(args).database_url),
+        ImportKind(args.kind),
+        path,
         dry_run=args.dry_run,
     )
     if args.json:
@@ -130,8 +143,11 @@ def cmd_create_user(args: argparse.Namespace) -> int:
             print(f"create-user: {email} exists already", file=sys.stderr)
             return 1
         user = User(
-            account_id=account.id, email=email, name=args.name or email,
-            password_hash=password_hash, roles_raw=format_roles(set(roles)),
+            account_id=account.id,
+            email=email,
+            name=args.name or email,
+            password_hash=password_hash,
+            roles_raw=format_roles(set(roles)),
         )
         session.add(user)
         session.flush()

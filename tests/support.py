@@ -58,12 +58,16 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def server_cli(database_url: str, *args: str, env: dict[str, str] | None = None,
-               check: bool = True) -> subprocess.CompletedProcess[str]:
+def server_cli(
+    database_url: str, *args: str, env: dict[str, str] | None = None, check: bool = True
+) -> subprocess.CompletedProcess[str]:
     """Run `orderpad-server --database-url URL ARGS...` and capture its output."""
     return subprocess.run(
         [sys.executable, "-m", "server.cli", "--database-url", database_url, *args],
-        capture_output=True, text=True, check=check, env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        check=check,
+        env={**os.environ, **(env or {})},
         timeout=600,
     )
 
@@ -90,8 +94,19 @@ class RunningServer:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "server.cli", "--database-url", self.database_url, "serve",
-             "--host", "127.0.0.1", "--port", str(self.port), "--no-migrate"],
+            [
+                sys.executable,
+                "-m",
+                "server.cli",
+                "--database-url",
+                self.database_url,
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--no-migrate",
+            ],
             env={**os.environ, **self.env},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -119,20 +134,23 @@ class RunningServer:
         self.process = None
 
     def login(self, email: str, password: str) -> dict[str, Any]:
-        r = httpx.post(f"{self.url}/api/v1/auth/login",
-                       json={"email": email, "password": password}, timeout=10)
+        r = httpx.post(
+            f"{self.url}/api/v1/auth/login", json={"email": email, "password": password}, timeout=10
+        )
         r.raise_for_status()
         data: dict[str, Any] = r.json()
         return data
 
     def client_for(self, user: dict[str, Any]) -> httpx.Client:
         token = self.login(user["email"], user["password"])["access_token"]
-        return httpx.Client(base_url=self.url, timeout=10,
-                            headers={"Authorization": f"Bearer {token}"})
+        return httpx.Client(
+            base_url=self.url, timeout=10, headers={"Authorization": f"Bearer {token}"}
+        )
 
 
-def start_server(database_url: str, *, skus: int, env: dict[str, str] | None = None
-                 ) -> RunningServer:
+def start_server(
+    database_url: str, *, skus: int, env: dict[str, str] | None = None
+) -> RunningServer:
     """Migrate and seed `database_url`, then serve it on a free loopback port."""
     env = {"ORDERPAD_LOGIN_MAX_FAILURES_PER_ADDRESS": "1000", **(env or {})}
     server_cli(database_url, "init-db", env=env)

@@ -38,8 +38,13 @@ def list_ship_tos(caller: CallerDep, session: SessionDep) -> list[ShipToPublic]:
     )
     return [
         ShipToPublic(
-            code=r.code, name=r.name, street=r.street, city=r.city,
-            postal_code=r.postal_code, country=r.country, is_default=r.is_default,
+            code=r.code,
+            name=r.name,
+            street=r.street,
+            city=r.city,
+            postal_code=r.postal_code,
+            country=r.country,
+            is_default=r.is_default,
         )
         for r in rows
     ]
@@ -54,7 +59,10 @@ def list_users(caller: CallerDep, session: SessionDep) -> list[UserPublic]:
     )
     return [
         UserPublic(
-            id=u.id, email=u.email, name=u.name, roles=sorted(r.value for r in u.roles),
+            id=u.id,
+            email=u.email,
+            name=u.name,
+            roles=sorted(r.value for r in u.roles),
             spending_limit=None if u.spending_limit is None else str(u.spending_limit),
             active=u.active,
         )

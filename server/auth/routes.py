@@ -37,7 +37,8 @@ def login(
         )
     except service.TooManyAttempts as exc:
         raise HTTPException(
-            status.HTTP_429_TOO_MANY_REQUESTS, str(exc),
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            str(exc),
             headers={"Retry-After": str(exc.retry_after_s)},
         ) from None
     except service.LoginRefused as exc:

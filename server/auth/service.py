@@ -129,9 +129,7 @@ def refresh(session: Session, settings: Settings, *, refresh_token: str) -> Toke
 
 
 def revoke_family(session: Session, family: str) -> None:
-    session.execute(
-        update(RefreshToken).where(RefreshToken.family == family).values(revoked=True)
-    )
+    session.execute(update(RefreshToken).where(RefreshToken.family == family).values(revoked=True))
 
 
 def family_is_live(session: Session, family: str) -> bool:

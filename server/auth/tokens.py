@@ -38,8 +38,12 @@ def _sign(secret: str, body: str) -> str:
 def issue_access_token(secret: str, claims: AccessClaims) -> str:
     body = _b64(
         orjson.dumps(
-            {"u": claims.user_id, "a": claims.account_id, "f": claims.family,
-             "exp": claims.expires_at}
+            {
+                "u": claims.user_id,
+                "a": claims.account_id,
+                "f": claims.family,
+                "exp": claims.expires_at,
+            }
         )
     )
     return f"{body}.{_sign(secret, body)}"

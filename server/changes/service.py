@@ -257,7 +257,7 @@ def reconcile_bucket(session: Session, bucket: str) -> int:
         (e, k): deleted
         for e, k, deleted in session.execute(
             select(Change.entity, Change.key, Change.deleted).where(Change.bucket == bucket)
-        ).tuples()
+        )
     }
     live_set = {(c.entity, c.key) for c in live}
     todo = [c for c in live if logged.get((c.entity, c.key), True)]

@@ -122,7 +122,7 @@ def _stock_by_product(session: Session, ids: list[int]) -> dict[int, Decimal]:
         select(Stock.product_id, func.sum(Stock.available))
         .where(Stock.product_id.in_(ids))
         .group_by(Stock.product_id)
-    ).tuples()
+    )
     return {pid: Decimal(total or 0) for pid, total in rows}
 
 

@@ -81,8 +81,10 @@ def _requested_lines(
     return lines, cart
 
 
-def _write_lines(order: Order, check: OrderCheck) -> None:
-    order.lines.clear()
+def _write_lines(session: Session, order: Order, check: OrderCheck) -> None:
+    if order.lines:
+        order.lines.clear()
+        session.flush()  # delete the old lines before their numbers are reused
     for li in check.lines:
         order.lines.append(
             OrderLine(
@@ -149,7 +151,7 @@ def submit(session: Session, account: Account, user: User, args: dict[str, Any])
         cart_id=cart.id if cart else None,
     )
     session.add(order)
-    _write_lines(order, check)
+    _write_lines(session, order, check)
     if check.needs_confirmation:
         _set_status(
             order,
@@ -205,7 +207,7 @@ def confirm_changes(
             "line_problem",
             "; ".join(f"{li.sku}: {li.blocking} — remove the line" for li in blocking),
         )
-    _write_lines(order, check)
+    _write_lines(session, order, check)
     if check.needs_confirmation:
         # Prices moved again since the review, or credit is still short: a new review.
         _set_status(

@@ -80,7 +80,7 @@ def checkpoint(session: Session, bucket: str, position: int) -> Checkpoint:
         select(Change.entity, Change.key, Change.position).where(
             Change.bucket == bucket, Change.deleted.is_(False), Change.position <= position
         )
-    ).tuples()
+    )
     count = 0
     hashes = []
     for entity, key, pos in rows:
@@ -117,7 +117,7 @@ def _page(
     )
     if reset:
         query = query.where(Change.deleted.is_(False))
-    changes = session.execute(query).tuples().all()
+    changes = session.execute(query).all()
     complete = len(changes) <= budget
     changes = changes[:budget]
     by_entity: dict[str, list[str]] = {}

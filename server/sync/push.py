@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 import orjson
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from server.accounts.models import Account, User
@@ -71,7 +72,7 @@ def _apply_one(
     args = raw.get("args") if isinstance(raw.get("args"), dict) else {}
     assert isinstance(args, dict)
     digest = payload_hash(name, args)
-    for _attempt in range(3):
+    for attempt in range(8):
         with sessions() as session:
             existing = session.get(Mutation, mid)
             if existing is not None:
@@ -94,36 +95,39 @@ def _apply_one(
             assert account is not None
             handler = HANDLERS.get(name)
             try:
-                if handler is None:
-                    raise Rejected("unknown_mutation", f"this server does not know {name!r}")
-                outcome = handler(session, account, user, args).to_json()
-            except Rejected as exc:
-                session.rollback()
-                outcome = {
-                    "status": "rejected",
-                    "code": exc.code,
-                    "message": exc.message,
-                    "result": {},
-                }
-            session.add(
-                Mutation(
-                    id=mid,
-                    account_id=account.id,
-                    user_id=user.id,
-                    device_id=device_id,
-                    seq=int(raw.get("seq") or 0),
-                    name=name[:40],
-                    payload_hash=digest,
-                    status=outcome["status"],
-                    result=orjson.dumps(outcome).decode(),
-                    received_at=utcnow(),
+                try:
+                    if handler is None:
+                        raise Rejected("unknown_mutation", f"this server does not know {name!r}")
+                    outcome = handler(session, account, user, args).to_json()
+                except Rejected as exc:
+                    session.rollback()
+                    outcome = {
+                        "status": "rejected",
+                        "code": exc.code,
+                        "message": exc.message,
+                        "result": {},
+                    }
+                session.add(
+                    Mutation(
+                        id=mid,
+                        account_id=account.id,
+                        user_id=user.id,
+                        device_id=device_id,
+                        seq=int(raw.get("seq") or 0),
+                        name=name[:40],
+                        payload_hash=digest,
+                        status=outcome["status"],
+                        result=orjson.dumps(outcome).decode(),
+                        received_at=utcnow(),
+                    )
                 )
-            )
-            try:
                 session.commit()
-            except IntegrityError:
-                # The same mutation arrived concurrently and won: answer with its result.
+            except (IntegrityError, OperationalError) as exc:
+                # The same mutation (or order) arrived concurrently and won, or SQLite was
+                # busy: start again; the next round finds the stored result.
                 session.rollback()
+                log.warning("retrying mutation %s after %s", mid, exc)
+                time.sleep(0.05 * (attempt + 1))
                 continue
             return {**outcome, "id": mid_raw, "replayed": False}
     raise RuntimeError(f"mutation {mid} could not be stored")

@@ -252,9 +252,7 @@ def load_account_entities(
             }
     elif entity == "cart":
         owners = dict(
-            session.execute(select(User.id, User.email).where(User.account_id == account_id))
-            .tuples()
-            .all()
+            session.execute(select(User.id, User.email).where(User.account_id == account_id)).all()
         )
         for c in session.scalars(
             select(Cart)
@@ -280,14 +278,12 @@ def load_account_entities(
             }
     elif entity == "order":
         ship_tos = dict(
-            session.execute(select(ShipTo.id, ShipTo.code).where(ShipTo.account_id == account_id))
-            .tuples()
-            .all()
+            session.execute(
+                select(ShipTo.id, ShipTo.code).where(ShipTo.account_id == account_id)
+            ).all()
         )
         emails = dict(
-            session.execute(select(User.id, User.email).where(User.account_id == account_id))
-            .tuples()
-            .all()
+            session.execute(select(User.id, User.email).where(User.account_id == account_id)).all()
         )
         for ids in _chunks([str(u) for u in _uuids(keys)]):
             for o in session.scalars(

@@ -9,9 +9,7 @@ from tests.support import RunningServer
 
 
 def test_healthz_and_openapi(demo_server: RunningServer) -> None:
-    assert httpx.get(f"{demo_server.url}/healthz").json() == {
-        "status": "ok", "database": "sqlite"
-    }
+    assert httpx.get(f"{demo_server.url}/healthz").json() == {"status": "ok", "database": "sqlite"}
     spec = httpx.get(f"{demo_server.url}/openapi.json").json()
     assert "/api/v1/auth/login" in spec["paths"]
     assert "/api/v1/me" in spec["paths"]
@@ -34,10 +32,14 @@ def test_login_returns_tokens_and_me_describes_the_user(demo_server: RunningServ
 
 def test_wrong_password_and_unknown_email_look_the_same(demo_server: RunningServer) -> None:
     buyer = demo_server.user(role="buyer")
-    wrong = httpx.post(f"{demo_server.url}/api/v1/auth/login",
-                       json={"email": buyer["email"], "password": "not-the-password"})
-    unknown = httpx.post(f"{demo_server.url}/api/v1/auth/login",
-                         json={"email": "nobody@unknown.example", "password": "whatever1"})
+    wrong = httpx.post(
+        f"{demo_server.url}/api/v1/auth/login",
+        json={"email": buyer["email"], "password": "not-the-password"},
+    )
+    unknown = httpx.post(
+        f"{demo_server.url}/api/v1/auth/login",
+        json={"email": "nobody@unknown.example", "password": "whatever1"},
+    )
     assert wrong.status_code == unknown.status_code == 401
     assert wrong.json() == unknown.json()
 
@@ -80,22 +82,25 @@ def test_logout_ends_the_login(demo_server: RunningServer) -> None:
     headers = {"Authorization": f"Bearer {tokens['access_token']}"}
     assert httpx.post(f"{demo_server.url}/api/v1/auth/logout", headers=headers).status_code == 204
     assert httpx.get(f"{demo_server.url}/api/v1/me", headers=headers).status_code == 401
-    r = httpx.post(f"{demo_server.url}/api/v1/auth/refresh",
-                   json={"refresh_token": tokens["refresh_token"]})
+    r = httpx.post(
+        f"{demo_server.url}/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]}
+    )
     assert r.status_code == 401
 
 
 def test_failed_logins_are_rate_limited_per_email(demo_server: RunningServer) -> None:
     email = "rate-limit-probe@unknown.example"
     codes = [
-        httpx.post(f"{demo_server.url}/api/v1/auth/login",
-                   json={"email": email, "password": f"wrong-{i}"}).status_code
+        httpx.post(
+            f"{demo_server.url}/api/v1/auth/login", json={"email": email, "password": f"wrong-{i}"}
+        ).status_code
         for i in range(7)
     ]
     assert codes[:5] == [401] * 5
     assert codes[5:] == [429, 429]
-    r = httpx.post(f"{demo_server.url}/api/v1/auth/login",
-                   json={"email": email, "password": "wrong"})
+    r = httpx.post(
+        f"{demo_server.url}/api/v1/auth/login", json={"email": email, "password": "wrong"}
+    )
     assert int(r.headers["Retry-After"]) > 0
     # Another user is not locked out by it.
     buyer = demo_server.user(role="buyer")

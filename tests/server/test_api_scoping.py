@@ -6,32 +6,30 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import httpx
 import pytest
 
+from tests.server import test_sync_server  # noqa: F401  (registers its scoping tests)
+from tests.server.scoping import SCOPED, scoped
 from tests.support import RunningServer
 
-PUBLIC = {("POST", "/api/v1/auth/login"), ("POST", "/api/v1/auth/refresh"),
-          ("GET", "/healthz")}
-SCOPED: set[tuple[str, str]] = set()
-
-
-def scoped(method: str, path: str) -> Any:
-    SCOPED.add((method, path))
-    return lambda fn: fn
+PUBLIC = {("POST", "/api/v1/auth/login"), ("POST", "/api/v1/auth/refresh"), ("GET", "/healthz")}
 
 
 @pytest.fixture(scope="module")
 def two_accounts(demo_server: RunningServer) -> Iterator[tuple[httpx.Client, httpx.Client]]:
     """Buyers of two unrelated accounts whose assortments differ."""
     accounts = sorted({u["account"] for u in demo_server.users})
-    clients = {a: demo_server.client_for(demo_server.user(account=a, role="buyer"))
-               for a in accounts if any("buyer" in u["roles"] and u["account"] == a
-                                        for u in demo_server.users)}
-    skus = {a: {p["sku"] for p in c.get("/api/v1/products", params={"limit": 500}).json()}
-            for a, c in clients.items()}
+    clients = {
+        a: demo_server.client_for(demo_server.user(account=a, role="buyer"))
+        for a in accounts
+        if any("buyer" in u["roles"] and u["account"] == a for u in demo_server.users)
+    }
+    skus = {
+        a: {p["sku"] for p in c.get("/api/v1/products", params={"limit": 500}).json()}
+        for a, c in clients.items()
+    }
     for a in clients:
         for b in clients:
             if a != b and skus[b] - skus[a]:
@@ -57,14 +55,17 @@ def test_every_non_public_endpoint_needs_a_token(demo_server: RunningServer) -> 
 @scoped("GET", "/api/v1/me")
 def test_me_shows_only_the_callers_account(two_accounts: tuple[httpx.Client, ...]) -> None:
     a, b = two_accounts
-    assert a.get("/api/v1/me").json()["account"]["id"] != b.get("/api/v1/me").json()["account"]["id"]
+    assert (
+        a.get("/api/v1/me").json()["account"]["id"] != b.get("/api/v1/me").json()["account"]["id"]
+    )
 
 
 @scoped("POST", "/api/v1/auth/logout")
 def test_logout_touches_only_the_callers_login(demo_server: RunningServer) -> None:
     viewer = demo_server.user(role="viewer")
-    other = next(u for u in demo_server.users
-                 if "buyer" in u["roles"] and u["account"] != viewer["account"])
+    other = next(
+        u for u in demo_server.users if "buyer" in u["roles"] and u["account"] != viewer["account"]
+    )
     with demo_server.client_for(viewer) as v, demo_server.client_for(other) as o:
         assert v.post("/api/v1/auth/logout").status_code == 204
         assert o.get("/api/v1/me").status_code == 200
@@ -126,7 +127,9 @@ def test_product_search_stays_in_the_assortment(two_accounts: tuple[httpx.Client
 
 
 @scoped("GET", "/api/v1/products/{sku}")
-def test_product_outside_the_assortment_is_not_found(two_accounts: tuple[httpx.Client, ...]) -> None:
+def test_product_outside_the_assortment_is_not_found(
+    two_accounts: tuple[httpx.Client, ...],
+) -> None:
     a, b = two_accounts
     skus_a = {p["sku"] for p in a.get("/api/v1/products", params={"limit": 500}).json()}
     skus_b = {p["sku"] for p in b.get("/api/v1/products", params={"limit": 500}).json()}
