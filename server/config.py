@@ -37,6 +37,8 @@ class Settings:
     login_window_s: int = 300
     login_max_failures_per_email: int = 5
     login_max_failures_per_address: int = 20
+    # Clients older than this sync protocol get 426 (raise it when the protocol changes).
+    min_protocol: int = 1
 
     @classmethod
     def from_env(cls, *, database_url: str | None = None) -> Settings:
@@ -51,6 +53,7 @@ class Settings:
             login_window_s=_int_env("ORDERPAD_LOGIN_WINDOW", 300),
             login_max_failures_per_email=_int_env("ORDERPAD_LOGIN_MAX_FAILURES", 5),
             login_max_failures_per_address=_int_env("ORDERPAD_LOGIN_MAX_FAILURES_PER_ADDRESS", 20),
+            min_protocol=_int_env("ORDERPAD_MIN_PROTOCOL", 1),
         )
 
     def check_safe_to_serve(self) -> None:

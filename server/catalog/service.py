@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from app.domain.gtin import is_valid_gtin, normalize_gtin
 from server.catalog.models import AssortmentProduct, Product, ProductUnit
 from server.stock.models import Stock, Warehouse
 
@@ -32,14 +33,16 @@ def search_products(
         .offset(offset)
     )
     if query:
-        like = f"%{query.strip()}%"
-        stmt = stmt.where(
-            or_(
-                Product.sku.ilike(like),
-                Product.name.ilike(like),
-                Product.id.in_(select(ProductUnit.product_id).where(ProductUnit.gtin == query)),
+        text = query.strip()
+        like = f"%{text}%"
+        conditions = [Product.sku.ilike(like), Product.name.ilike(like)]
+        if is_valid_gtin(text):  # GTINs are stored as GTIN-14
+            conditions.append(
+                Product.id.in_(
+                    select(ProductUnit.product_id).where(ProductUnit.gtin == normalize_gtin(text))
+                )
             )
-        )
+        stmt = stmt.where(or_(*conditions))
     return session.scalars(stmt).all()
 
 

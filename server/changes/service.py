@@ -58,32 +58,19 @@ class RowChange:
     deleted: bool = False
 
 
-def _upsert(session: Session, table: type[Change], rows: list[dict[str, object]]) -> None:
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        pg = postgresql.insert(table).values(rows)
-        session.execute(
-            pg.on_conflict_do_update(
-                index_elements=["bucket", "entity", "key"],
-                set_={
-                    "position": pg.excluded.position,
-                    "deleted": pg.excluded.deleted,
-                    "at": pg.excluded.at,
-                },
-            )
-        )
-    else:
-        lite = sqlite.insert(table).values(rows)
-        session.execute(
-            lite.on_conflict_do_update(
-                index_elements=["bucket", "entity", "key"],
-                set_={
-                    "position": lite.excluded.position,
-                    "deleted": lite.excluded.deleted,
-                    "at": lite.excluded.at,
-                },
-            )
-        )
+def _upsert(session: Session, rows: list[dict[str, object]]) -> None:
+    """Insert or move (bucket, entity, key) rows; one compiled statement run as executemany."""
+    ins = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    stmt = ins(Change)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["bucket", "entity", "key"],
+        set_={
+            "position": stmt.excluded.position,
+            "deleted": stmt.excluded.deleted,
+            "at": stmt.excluded.at,
+        },
+    )
+    session.execute(stmt, rows)
 
 
 def bump_bucket(session: Session, bucket: str, count: int = 1) -> int:
@@ -122,8 +109,8 @@ def record_changes(session: Session, bucket: str, changes: Sequence[RowChange]) 
         }
         for i, c in enumerate(unique)
     ]
-    for i in range(0, len(rows), _CHUNK):
-        _upsert(session, Change, rows[i : i + _CHUNK])
+    for i in range(0, len(rows), 5_000):
+        _upsert(session, rows[i : i + 5_000])
     return end
 
 

@@ -35,6 +35,14 @@ def _record(session: Session, order: Order) -> None:
 def _result(order: Order, message: str = "") -> Outcome:
     review = orjson.loads(order.review) if order.review else None
     status = "needs_confirmation" if order.status == OrderStatus.NEEDS_CONFIRMATION else "applied"
+    if status == "needs_confirmation" and not message and review:
+        parts = list(review.get("reasons", []))
+        parts += [
+            f"{li['sku']}: {li['problem'] or li['change']}"
+            for li in review.get("lines", [])
+            if li.get("problem") or li.get("change")
+        ]
+        message = "waiting for your confirmation: " + "; ".join(parts)
     return Outcome(
         status,
         "ok" if status == "applied" else "needs_confirmation",

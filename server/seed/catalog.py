@@ -14,6 +14,7 @@ from decimal import Decimal
 from itertools import accumulate
 from typing import Any
 
+from app.domain.gtin import make_gtin, normalize_gtin
 from server.seed.vocab import CATEGORIES, DESCRIPTION_TAILS, Category, Family
 
 # A made-up GS1 company prefix (400-440 is Germany); 6 digits leave 6 for the item reference.
@@ -26,20 +27,14 @@ _CASE_BOXES = (2, 4, 5, 6, 8, 10, 12, 20)
 Row = dict[str, Any]
 
 
-def _check_digit(body: str) -> str:
-    """GS1 mod-10 check digit for the digits of a GTIN without its last digit."""
-    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
-    return str((10 - total % 10) % 10)
-
-
 def gtin13(item: int) -> str:
-    body = f"{_COMPANY_BODY + item:012d}"
-    return body + _check_digit(body)
+    """The EAN-13 printed on one piece."""
+    return make_gtin(f"{_COMPANY_BODY + item:012d}")
 
 
 def gtin14(indicator: int, item: int) -> str:
-    body = f"{indicator}{_COMPANY_BODY + item:012d}"
-    return body + _check_digit(body)
+    """The GTIN-14 of a pack of that item (indicator digit 1..8)."""
+    return make_gtin(f"{indicator}{_COMPANY_BODY + item:012d}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +145,7 @@ class CatalogGenerator:
                 "product_id": product_id,
                 "code": base,
                 "factor": 1,
-                "gtin": gtin13(item),
+                "gtin": normalize_gtin(gtin13(item)),  # stored as GTIN-14
             }
         )
         indicator = 0

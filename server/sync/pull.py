@@ -145,8 +145,10 @@ def pull(
     epoch: str | None,
     limit: int,
     cache: CheckpointCache,
+    verify: bool = False,
 ) -> dict[str, Any]:
-    """Build one pull answer (see docs/sync-protocol.md)."""
+    """Build one pull answer (see docs/sync-protocol.md). `verify` asks for the checkpoint of
+    every complete bucket, changed or not, so a client can check its replica."""
     current_epoch = server_epoch(session)
     other_epoch = epoch is not None and epoch != current_epoch
     buckets = caller_buckets(account)
@@ -172,7 +174,7 @@ def pull(
         budget -= max(1, len(rows))
         more = more or not complete
         cp = None
-        if complete and (rows or reset or cursor != new_cursor):
+        if complete and (verify or rows or reset or cursor != new_cursor):
             key = (current_epoch, bucket, new_cursor)
             cp = cache.get(key)
             if cp is None:

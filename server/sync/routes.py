@@ -9,7 +9,8 @@ import orjson
 from fastapi import APIRouter, Body, HTTPException, Request, Response, status
 from sqlalchemy.orm import Session, sessionmaker
 
-from server.deps import CallerDep, SessionDep
+from server.config import Settings
+from server.deps import CallerDep, SessionDep, SettingsDep
 from server.sync import MIN_PROTOCOL_VERSION, PROTOCOL_VERSION
 from server.sync.outcome import Rejected
 from server.sync.pull import pull
@@ -21,10 +22,11 @@ router = APIRouter(prefix="/api/v1/sync", tags=["sync"])
 JsonBody = Annotated[dict[str, Any], Body()]
 
 
-def _check_protocol(body: dict[str, Any]) -> None:
+def _check_protocol(body: dict[str, Any], settings: Settings) -> None:
     """An outdated client gets 426: it keeps working offline and holds its pushes."""
     version = body.get("protocol")
-    if not isinstance(version, int) or version < MIN_PROTOCOL_VERSION:
+    minimum = max(MIN_PROTOCOL_VERSION, settings.min_protocol)
+    if not isinstance(version, int) or version < minimum:
         raise HTTPException(
             status.HTTP_426_UPGRADE_REQUIRED,
             {
@@ -43,9 +45,13 @@ def _json(data: dict[str, Any]) -> Response:
 
 @router.post("/pull")
 def pull_route(
-    body: JsonBody, request: Request, caller: CallerDep, session: SessionDep
+    body: JsonBody,
+    request: Request,
+    caller: CallerDep,
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> Response:
-    _check_protocol(body)
+    _check_protocol(body, settings)
     raw = body.get("cursors") or {}
     if not isinstance(raw, dict):
         raise HTTPException(status.HTTP_400_BAD_REQUEST, "cursors must be an object")
@@ -63,13 +69,16 @@ def pull_route(
             epoch=epoch if isinstance(epoch, str) else None,
             limit=limit,
             cache=request.app.state.checkpoints,
+            verify=bool(body.get("verify")),
         )
     )
 
 
 @router.post("/push")
-def push_route(body: JsonBody, request: Request, caller: CallerDep) -> Response:
-    _check_protocol(body)
+def push_route(
+    body: JsonBody, request: Request, caller: CallerDep, settings: SettingsDep
+) -> Response:
+    _check_protocol(body, settings)
     mutations = body.get("mutations")
     if not isinstance(mutations, list) or not all(isinstance(m, dict) for m in mutations):
         raise HTTPException(status.HTTP_400_BAD_REQUEST, "mutations must be a list of objects")

@@ -285,12 +285,13 @@ def load_account_entities(
         emails = dict(
             session.execute(select(User.id, User.email).where(User.account_id == account_id)).all()
         )
-        for ids in _chunks([str(u) for u in _uuids(keys)]):
+        wanted = _uuids(keys)
+        for start in range(0, len(wanted), _CHUNK):
             for o in session.scalars(
                 select(Order)
                 .where(
                     Order.account_id == account_id,
-                    Order.client_order_id.in_([uuid.UUID(i) for i in ids]),
+                    Order.client_order_id.in_(wanted[start : start + _CHUNK]),
                 )
                 .options(selectinload(Order.lines), selectinload(Order.history))
             ):

@@ -210,14 +210,15 @@ def test_every_gtin_is_valid_unique_and_shares_the_item_reference(session: Sessi
     base_gtin: dict[int, str] = {}
     for unit in units:
         assert unit.gtin is not None and gs1_valid(unit.gtin), unit.gtin
+        assert len(unit.gtin) == 14  # stored as GTIN-14
         if unit.factor == 1:
-            assert len(unit.gtin) == 13
-            base_gtin[unit.product_id] = unit.gtin
+            assert unit.gtin[0] == "0"  # an EAN-13 piece barcode, zero-padded
+            base_gtin[unit.product_id] = unit.gtin[1:]
     assert len(base_gtin) == SKUS
     packs = [u for u in units if u.factor > 1]
     assert len({u.product_id for u in packs}) > SKUS // 2  # most products come in packs
     for unit in packs:
-        assert unit.gtin is not None and len(unit.gtin) == 14
+        assert unit.gtin is not None
         assert unit.gtin[0] in "12345678"
         assert unit.gtin[1:13] == base_gtin[unit.product_id][:12]
 
