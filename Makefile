@@ -7,6 +7,7 @@ DEMO_DB ?= sqlite:///$(CURDIR)/var/demo-server.sqlite3
 export QT_QPA_PLATFORM ?=
 
 .PHONY: run test lint typecheck pytest bench lock clean serve-demo
+BENCH_ARGS ?=
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -33,6 +34,10 @@ typecheck: $(STAMP)
 
 pytest: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q
+
+## Benchmarks with their baselines; results in bench/results.json (BENCH_ARGS="--skus 20000").
+bench: $(STAMP)
+	$(BIN)/python -m bench.sync_bench $(BENCH_ARGS)
 
 ## Re-pin constraints.txt to what is installed now.
 lock: $(STAMP)
