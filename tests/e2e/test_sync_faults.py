@@ -375,3 +375,32 @@ def test_killed_during_pull_and_during_outbox_writes(server: RunningServer, tmp_
     ws.sync()
     assert {li.sku: li.quantity for li in ws.cart("Kill").lines} == local
     assert_converged(ws, server)
+
+
+def test_one_pusher_per_device_even_with_two_processes(
+    server: RunningServer, tmp_path: Path
+) -> None:
+    ws = signed_in(server, tmp_path / "single")
+    ws.add_to_cart(orderable(ws, 1)[0], Decimal(1), cart="Single")
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; from app.sync.lock import PushLock;"
+            f"lock = PushLock(Path({str(ws.data_dir)!r})); assert lock.acquire();"
+            "print('held', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        report = ws.sync()
+        assert report.pushed == 0 and report.push_skipped
+        assert ws.outbox.counts()["pending"] == 2
+    finally:
+        holder.kill()
+        holder.wait()
+    # The OS dropped the dead process's lock: the queue goes out now.
+    assert ws.sync().applied == 2
+    assert_converged(ws, server)
