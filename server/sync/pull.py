@@ -76,7 +76,7 @@ class CheckpointCache:
 
 def checkpoint(session: Session, bucket: str, position: int) -> Checkpoint:
     """Live-row count and checksum of `bucket` as of `position`."""
-    rows = session.execute(
+    rows = session.connection().execute(
         select(Change.entity, Change.key, Change.position).where(
             Change.bucket == bucket, Change.deleted.is_(False), Change.position <= position
         )
@@ -117,7 +117,7 @@ def _page(
     )
     if reset:
         query = query.where(Change.deleted.is_(False))
-    changes = session.execute(query).all()
+    changes = session.connection().execute(query).all()
     complete = len(changes) <= budget
     changes = changes[:budget]
     by_entity: dict[str, list[str]] = {}
