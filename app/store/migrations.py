@@ -108,7 +108,30 @@ _V1 = (
         PRIMARY KEY (entity, key))""",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (sql_step(1, "initial replica schema", *_V1),)
+# Quick order: the buyer's own part numbers (synced or learned when the buyer confirms one),
+# the column mappings confirmed per spreadsheet layout, and saved lists (order templates)
+# (app/store/partnumbers.py, layouts.py, lists.py).
+_V2 = (
+    """CREATE TABLE part_numbers (
+        part_number TEXT NOT NULL PRIMARY KEY COLLATE NOCASE, sku TEXT NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('synced', 'learned')), updated_at TEXT NOT NULL)""",
+    """CREATE TABLE import_layouts (
+        fingerprint TEXT NOT NULL PRIMARY KEY, mapping TEXT NOT NULL, headers TEXT NOT NULL,
+        updated_at TEXT NOT NULL)""",
+    """CREATE TABLE saved_lists (
+        list_id TEXT NOT NULL PRIMARY KEY, name TEXT NOT NULL, shared BOOLEAN NOT NULL,
+        owner_email TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)""",
+    "CREATE UNIQUE INDEX ux_saved_lists_name ON saved_lists (name COLLATE NOCASE)",
+    """CREATE TABLE saved_list_lines (
+        list_id TEXT NOT NULL REFERENCES saved_lists (list_id) ON DELETE CASCADE,
+        position INTEGER NOT NULL, sku TEXT NOT NULL, quantity TEXT NOT NULL,
+        unit TEXT NOT NULL, note TEXT, PRIMARY KEY (list_id, position)) WITHOUT ROWID""",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (
+    sql_step(1, "initial replica schema", *_V1),
+    sql_step(2, "quick order: part numbers, import layouts, saved lists", *_V2),
+)
 
 
 def current_version(conn: Connection) -> int:

@@ -213,3 +213,25 @@ def test_a_tombstone_keeps_a_cart_with_unsent_edits_as_local(replica: Replica) -
     (cart,) = carts.carts(replica)
     assert not cart.synced and cart.line_count == 1
     assert replica.checkpoint_of("account:3").count == 1  # only the account row
+
+
+def test_many_lines_are_added_in_one_transaction(replica: Replica) -> None:
+    cart_id = carts.create_cart(replica, "Import")
+    first = carts.add_to_cart(replica, cart_id, "FAS-1", Decimal(1), "EA")
+    ids = carts.add_many(replica, cart_id, [
+        ("fas-1", Decimal(2), "ea"), ("FAS-2", Decimal(5), "EA"), ("FAS-1", Decimal(1), "BX"),
+        ("FAS-2", Decimal(1), "EA"),
+    ])  # fmt: skip
+    assert ids[0] == first and ids[1] == ids[3] and len(set(ids)) == 3
+    assert sorted((li.sku, li.quantity, li.unit) for li in carts.cart_lines(replica, cart_id)) == [
+        ("FAS-1", Decimal(1), "BX"), ("FAS-1", Decimal(3), "EA"), ("FAS-2", Decimal(6), "EA"),
+    ]  # fmt: skip
+    # One mutation per line touched, carrying its final quantity.
+    queued = [args for name, args in mutations(replica) if name == "cart.set_line"][1:]
+    assert sorted((a["sku"], a["quantity"], a["unit"]) for a in queued) == [
+        ("FAS-1", "1", "BX"), ("FAS-1", "3", "EA"), ("FAS-2", "6", "EA"),
+    ]  # fmt: skip
+    with pytest.raises(ValueError):
+        carts.add_many(replica, cart_id, [("FAS-1", Decimal(1), "EA"), ("FAS-2", Decimal(0), "EA")])
+    # The bad item refused the whole batch: nothing of it was kept.
+    assert sum(li.quantity for li in carts.cart_lines(replica, cart_id)) == Decimal(10)

@@ -14,6 +14,8 @@ from app.store.outbox import OutboxState, enqueue
 from app.store.replica import Replica
 from app.store.schema import Base
 
+_NEXT = MIGRATIONS[-1].version + 1  # the version a test's extra step takes
+
 
 @pytest.fixture
 def replica(tmp_path: Path) -> Iterator[Replica]:
@@ -103,23 +105,25 @@ def test_an_upgrade_keeps_the_outbox_and_the_device_id(tmp_path: Path) -> None:
     with Replica.open(tmp_path) as v1:
         carts.create_cart(v1, "unsent")
         device = v1.device_id
-    v2 = [*MIGRATIONS, Migration(2, "product weight", _add_weight)]
+    v2 = [*MIGRATIONS, Migration(_NEXT, "product weight", _add_weight)]
     with Replica.open(tmp_path, migrations=v2) as upgraded:
         assert [e.name for e in upgraded.outbox.pending()] == ["cart.create"]
         assert upgraded.device_id == device
         assert [c.name for c in carts.carts(upgraded)] == ["unsent"]
     with sqlite3.connect(tmp_path / "replica.sqlite3") as raw:
-        assert [r[0] for r in raw.execute("SELECT version FROM schema_version")] == [1, 2]
+        assert [r[0] for r in raw.execute("SELECT version FROM schema_version")] == list(
+            range(1, _NEXT + 1)
+        )
         assert "weight" in [r[1] for r in raw.execute("PRAGMA table_info(products)")]
 
 
 @pytest.mark.parametrize(
     "bad",
     [
-        sql_step(2, "drops the outbox", "DROP TABLE outbox"),
-        sql_step(2, "empties the outbox", "DELETE FROM outbox"),
-        sql_step(2, "loses the device id", "DELETE FROM meta"),
-        sql_step(2, "fails", "CREATE TABLE extra (x)", "SELECT * FROM missing_table"),
+        sql_step(_NEXT, "drops the outbox", "DROP TABLE outbox"),
+        sql_step(_NEXT, "empties the outbox", "DELETE FROM outbox"),
+        sql_step(_NEXT, "loses the device id", "DELETE FROM meta"),
+        sql_step(_NEXT, "fails", "CREATE TABLE extra (x)", "SELECT * FROM missing_table"),
     ],
 )
 def test_a_step_that_breaks_a_rule_changes_nothing(tmp_path: Path, bad: Migration) -> None:
@@ -130,13 +134,13 @@ def test_a_step_that_breaks_a_rule_changes_nothing(tmp_path: Path, bad: Migratio
     with Replica.open(tmp_path) as still_v1:
         assert len(still_v1.outbox.pending()) == 1
     with sqlite3.connect(tmp_path / "replica.sqlite3") as raw:
-        assert raw.execute("SELECT MAX(version) FROM schema_version").fetchone() == (1,)
+        assert raw.execute("SELECT MAX(version) FROM schema_version").fetchone() == (_NEXT - 1,)
         tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master")}
         assert "extra" not in tables
 
 
 def test_a_newer_replica_is_not_touched(tmp_path: Path) -> None:
-    Replica.open(tmp_path, migrations=[*MIGRATIONS, sql_step(2, "x", "SELECT 1")]).close()
+    Replica.open(tmp_path, migrations=[*MIGRATIONS, sql_step(_NEXT, "x", "SELECT 1")]).close()
     with pytest.raises(ReplicaTooNew):
         Replica.open(tmp_path)
 

@@ -1,0 +1,130 @@
+"""Turning the rows of a sheet into ``LineInput``s with a mapping; nothing typed is lost.
+
+Blank rows (in the mapped columns) are not input. Every other row becomes one LineInput,
+including headings, totals and rows without a quantity, which validation reports as skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+
+from app.quickorder.lines import ITEM_FIELDS, Field, LineInput, Problem, Reason
+from app.quickorder.mapping import ColumnMapping
+from app.quickorder.table import Cell, TableRow, column_letter
+
+_SCIENTIFIC = re.compile(r"\d(?:[.,]\d+)?E\+?\d+", re.IGNORECASE)
+_TOTAL_WORDS = frozenset(
+    ("total", "totals", "subtotal", "sum", "summe", "zwischensumme", "gesamt", "gesamtsumme",
+     "totaal", "somme", "suma", "totale")
+)  # fmt: skip
+
+
+def table_lines(rows: Iterable[TableRow], mapping: ColumnMapping) -> Iterator[LineInput]:
+    """One LineInput per non-blank row below the header (rows are read lazily).
+
+    A sheet without a quantity column orders one of each item. A row repeating the header
+    (a multi-page export) and a row holding only the sum of the quantities above are
+    recognised and reported as skipped.
+    """
+    header_texts: tuple[str, ...] | None = None
+    running_total = Decimal(0)
+    columns = sorted(mapping.columns.items(), key=lambda item: item[1])
+    letters = [(field, column, column_letter(column)) for field, column in columns]
+    for row in rows:
+        if mapping.header_row is not None and row.number <= mapping.header_row:
+            if row.number == mapping.header_row:
+                header_texts = _mapped_texts(row, mapping)
+            continue
+        cells = {field: row.cell(column) for field, column in columns}
+        if all(cell.blank for cell in cells.values()):
+            continue
+        line = _line(row, cells, mapping, header_texts, running_total, letters)
+        if isinstance(line.quantity, Decimal) and line.item is not None:
+            running_total += line.quantity
+        if line.problems and any(p.reason is Reason.NOT_AN_ITEM for p in line.problems):
+            running_total = Decimal(0)
+        yield line
+
+
+def _line(
+    row: TableRow,
+    cells: dict[Field, Cell],
+    mapping: ColumnMapping,
+    header_texts: tuple[str, ...] | None,
+    running_total: Decimal,
+    letters: list[tuple[Field, int, str]],
+) -> LineInput:
+    problems: list[Problem] = []
+    if row.hidden:
+        problems.append(
+            Problem(Reason.HIDDEN_ROW, "this row is hidden in the spreadsheet; it was included")
+        )
+    texts = {field: cell.text.strip() for field, cell in cells.items()}
+    for field, cell in cells.items():
+        if cell.problem is not None:
+            problems.append(Problem(Reason.UNREADABLE_CELL, cell.problem, field))
+        elif field in ITEM_FIELDS and _SCIENTIFIC.fullmatch(texts[field]):
+            problems.append(
+                Problem(
+                    Reason.UNREADABLE_CELL,
+                    f"{texts[field]} was saved in scientific notation and has lost digits: "
+                    "format the column as Text in Excel and enter the numbers again",
+                    field,
+                )
+            )
+    quantity: Decimal | str | None
+    if Field.QUANTITY in cells:
+        cell = cells[Field.QUANTITY]
+        quantity = cell.number if cell.number is not None else (texts[Field.QUANTITY] or None)
+    else:
+        quantity = Decimal(1)
+    item = next((texts[f] for f in ITEM_FIELDS if texts.get(f)), None)
+    unreadable = [p for p in problems if p.reason is Reason.UNREADABLE_CELL]
+    if item is None and unreadable and all(p.field not in ITEM_FIELDS for p in unreadable):
+        # No item: a total or a heading row whose formula has no saved value.
+        problems = [p for p in problems if p not in unreadable]
+        problems.append(Problem(Reason.NOT_AN_ITEM, f"no item number ({unreadable[0].message})"))
+    elif header_texts is not None and _is_header(texts, header_texts, mapping):
+        problems.append(Problem(Reason.NOT_AN_ITEM, "the header row repeated; not an order line"))
+    elif item is not None and item.casefold() in _TOTAL_WORDS:
+        problems.append(Problem(Reason.NOT_AN_ITEM, f"{item!r} row; not an order line"))
+    elif item is None and isinstance(quantity, Decimal) and quantity == running_total != 0:
+        problems.append(
+            Problem(Reason.NOT_AN_ITEM, "the sum of the quantities above; not an order line")
+        )
+    return LineInput(
+        row=row.number,
+        source=_source(row.number, cells, letters),
+        sku=texts.get(Field.SKU) or None,
+        part_number=texts.get(Field.PART_NUMBER) or None,
+        barcode=texts.get(Field.BARCODE) or None,
+        quantity=quantity,
+        unit=texts.get(Field.UNIT) or None,
+        note=texts.get(Field.NOTE) or None,
+        columns=mapping.columns,
+        problems=tuple(problems),
+    )
+
+
+def _mapped_texts(row: TableRow, mapping: ColumnMapping) -> tuple[str, ...]:
+    return tuple(row.cell(column).text.strip() for column in mapping.columns.values())
+
+
+def _is_header(
+    texts: dict[Field, str], header_texts: tuple[str, ...], mapping: ColumnMapping
+) -> bool:
+    return tuple(texts[field] for field in mapping.columns) == header_texts
+
+
+def _source(number: int, cells: dict[Field, Cell], letters: list[tuple[Field, int, str]]) -> str:
+    """The cells as read: "B7: FAS-1 | D7: 12"."""
+    parts = []
+    for field, _column, letter in letters:
+        cell = cells[field]
+        if cell.blank:
+            continue
+        shown = cell.text if cell.text else f"({cell.problem})"
+        parts.append(f"{letter}{number}: {shown}")
+    return " | ".join(parts)
