@@ -19,7 +19,7 @@ from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from app.domain.gtin import normalize_gtin
-from app.domain.pricing import ContractPrice, PriceListPrices, PriceTier, ProductPricing
+from app.domain.pricing import ProductPricing
 from app.quickorder.catalog import StockLevel
 from app.quickorder.lines import Suggestion
 from app.quickorder.similar import edit_distance, one_edit_variants
@@ -226,59 +226,10 @@ class ReplicaCatalog:
         return self._currency
 
 
-def _details(row: tuple[Any, ...], units: tuple[UnitInfo, ...]) -> ProductDetails:
-    return ProductDetails(
-        sku=row[0],
-        name=row[1],
-        description=row[2],
-        category=row[3],
-        brand=row[4],
-        base_unit=row[5],
-        min_qty=Decimal(row[6] or 1),
-        multiple=Decimal(row[7] or 1),
-        list_price=None if row[8] is None else Decimal(row[8]),
-        currency=row[9],
-        status=row[10],
-        replacement_sku=row[11],
-        units=units,
-    )
+_details = store_catalog.details_from_row
 
 
-def _pricing(
-    product: ProductDetails,
-    currency: str,
-    price: dict[str, Any] | None,
-    contract: dict[str, Any] | None,
-) -> ProductPricing:
-    price_list = None
-    if price is not None and price.get("tiers"):
-        tiers = sorted(
-            (PriceTier(Decimal(t["min_qty"] or 0), Decimal(t["price"])) for t in price["tiers"]),
-            key=lambda tier: tier.min_qty,
-        )
-        price_list = PriceListPrices(
-            price_list_code=str(price.get("price_list") or ""),
-            tiers=tuple(tiers),
-            valid_from=_date(price.get("valid_from")),
-            valid_to=_date(price.get("valid_to")),
-        )
-    contracts = tuple(
-        ContractPrice(
-            contract_code=str(c["contract"]),
-            unit_price=Decimal(c["price"]),
-            valid_from=_date(c.get("valid_from")),
-            valid_to=_date(c.get("valid_to")),
-            min_qty=Decimal(c.get("min_qty") or 0),
-        )
-        for c in (contract or {}).get("prices", [])
-    )
-    return ProductPricing(
-        sku=product.sku,
-        currency=currency,
-        list_price=product.list_price,
-        price_list=price_list,
-        contracts=contracts,
-    )
+_pricing = store_catalog.pricing_from_rows
 
 
 def _stock_level(text: str | None) -> StockLevel | None:

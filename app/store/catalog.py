@@ -210,6 +210,16 @@ def pricing_of(session: Session, sku: str) -> ProductPricing | None:
         return None
     price = _data(conn, "SELECT data FROM prices WHERE sku = ?", product.sku)
     contract = _data(conn, "SELECT data FROM contracts WHERE sku = ?", product.sku)
+    return pricing_from_rows(product, str(currency), price, contract)
+
+
+def pricing_from_rows(
+    product: ProductDetails,
+    currency: str,
+    price: dict[str, Any] | None,
+    contract: dict[str, Any] | None,
+) -> ProductPricing:
+    """The domain's pricing input from a product and its synced price and contract rows."""
     price_list = None
     if price is not None and price.get("tiers"):
         price_list = PriceListPrices(
@@ -236,7 +246,7 @@ def pricing_of(session: Session, sku: str) -> ProductPricing | None:
     )
     return ProductPricing(
         sku=product.sku,
-        currency=str(currency),
+        currency=currency,
         list_price=product.list_price,
         price_list=price_list,
         contracts=contracts,
@@ -273,6 +283,11 @@ def _details(conn: Connection, row: tuple[Any, ...]) -> ProductDetails:
             (row[0],),
         )
     )
+    return details_from_row(row, units)
+
+
+def details_from_row(row: tuple[Any, ...] | Any, units: tuple[UnitInfo, ...]) -> ProductDetails:
+    """A product row (the columns of `_DETAILS`, in order) as plain data."""
     return ProductDetails(
         sku=row[0],
         name=row[1],
