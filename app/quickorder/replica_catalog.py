@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -257,7 +257,3 @@ def _json(text: str | None) -> dict[str, Any] | None:
         return None
     data = orjson.loads(text)
     return data if isinstance(data, dict) else None
-
-
-def _date(value: object) -> date | None:
-    return date.fromisoformat(value) if isinstance(value, str) and value else None
