@@ -16,9 +16,13 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[server,dev]'
 	touch $(STAMP)
 
-## The demo: a local server seeded with demo data (the desktop app arrives with issue 5).
-run: serve-demo
+## The demo: the desktop app on an embedded local server with demo data (seeded the first
+## time, in the per-user data dir; DATA_DIR=... to use another folder).
+DATA_DIR ?=
+run: $(STAMP)
+	$(BIN)/orderpad $(if $(DATA_DIR),--data-dir '$(DATA_DIR)') demo
 
+## The demo server alone, for the command line client (http://127.0.0.1:8765).
 serve-demo: $(STAMP)
 	$(BIN)/orderpad-server --database-url '$(DEMO_DB)' seed --demo --if-empty
 	$(BIN)/orderpad-server --database-url '$(DEMO_DB)' serve --host 127.0.0.1 --port 8765
@@ -35,9 +39,11 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q
 
-## Benchmarks with their baselines; results in bench/results.json (BENCH_ARGS="--skus 20000").
+## Benchmarks with their baselines; results in bench/results.json and
+## bench/quickorder-results.json (BENCH_ARGS="--skus 20000").
 bench: $(STAMP)
 	$(BIN)/python -m bench.sync_bench $(BENCH_ARGS)
+	$(BIN)/python -m bench.quickorder_bench $(BENCH_ARGS)
 
 ## Re-pin constraints.txt to what is installed now.
 lock: $(STAMP)

@@ -1,6 +1,8 @@
 """`orderpad`: the desktop client's command line (headless sub-commands for admins and scripts).
 
-Every command works on one data directory (`--data-dir`, default: the per-user data dir).
+`orderpad` with no sub-command opens the desktop app; `orderpad demo` opens it on a local
+demo server. Every command works on one data directory (`--data-dir`, default: the per-user
+data dir).
 Exit codes: 0 done; 1 the request failed (message on stderr, nothing lost); 2 bad usage.
 """
 
@@ -187,6 +189,23 @@ def cmd_orders(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_demo(args: argparse.Namespace) -> int:
+    from app.ui.app import run_gui
+
+    return run_gui(
+        Path(args.data_dir) if args.data_dir else None,
+        demo=True,
+        demo_skus=args.skus,
+        screenshot=Path(args.screenshot) if args.screenshot else None,
+    )
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from app.ui.app import run_gui
+
+    return run_gui(Path(args.data_dir) if args.data_dir else None)
+
+
 # -- parser ------------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -241,6 +260,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_cart_submit)
 
+    from app.cli_quickorder import add_commands
+
+    add_commands(sub, cart)
+
     p = sub.add_parser("outbox", help="queued changes and the server's answers")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_outbox)
@@ -251,6 +274,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--remove-line", type=int, action="append", help="line number to drop")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_orders)
+
+    p = sub.add_parser("demo", help="open the app on a local demo server (seeded the first time)")
+    p.add_argument("--screenshot", metavar="FILE", help="save the window after the first sync")
+    p.add_argument("--skus", type=int, help="products in a new demo (default: the seed's)")
+    p.set_defaults(func=cmd_demo)
     return parser
 
 
@@ -265,8 +293,7 @@ def main(argv: list[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
     )
     if args.command is None:
-        parser.print_help()
-        return 0
+        args.command, args.func = "app", cmd_gui  # no sub-command: the desktop app
     try:
         return int(args.func(args))
     except (WorkspaceError, SyncError) as exc:

@@ -41,7 +41,6 @@ from app.quickorder.scan_session import ScanEvent, ScanLine, ScanSession
 from app.quickorder.sheet_lines import table_lines
 from app.quickorder.spreadsheet import Sheet, UnreadableFile, open_sheet
 from app.quickorder.validate import check_lines
-from app.quickorder.wedge import WedgeDetector, WedgeScan, WedgeSettings
 from app.services.workspace import DEFAULT_CART, Workspace, WorkspaceError
 from app.store import carts as cart_store
 from app.store import layouts, partnumbers
@@ -57,7 +56,7 @@ __all__ = [
     "FilePreview", "Label", "LineInput", "LineResult", "LineStatus", "Problem",
     "QuickOrderOutcome", "QuickOrderReport", "QuickOrderService", "Reason", "RowOutcome",
     "SavedList", "SavedListLine", "ScanBatch", "ScanEvent", "ScanKind", "ScanLine",
-    "ScanResult", "ScanSession", "Suggestion", "WedgeDetector", "WedgeScan", "WedgeSettings",
+    "ScanResult", "ScanSession", "Suggestion",
 ]  # fmt: skip
 
 

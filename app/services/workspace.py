@@ -11,21 +11,33 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import orjson
 import platformdirs
 
+from app.domain.gs1 import Gs1Error, looks_like_gs1, parse_gs1
+from app.domain.gtin import is_valid_gtin
 from app.domain.pricing import NoPrice, line_price
 from app.domain.quantity import check_quantity
 from app.domain.units import UnknownUnit
 from app.services.profile import Profile, load_profile, save_profile
 from app.store import carts as cart_store
-from app.store.catalog import ProductDetails, ProductHit
-from app.store.outbox import OutboxEntry, OutboxState, enqueue
+from app.store.catalog import ProductDetails as ProductDetails
+from app.store.catalog import ProductHit as ProductHit
+from app.store.outbox import OutboxEntry as OutboxEntry
+from app.store.outbox import OutboxState as OutboxState
+from app.store.outbox import enqueue
 from app.store.replica import Replica
 from app.sync.client import ServerClient
-from app.sync.engine import SyncEngine, SyncProgress, SyncReport
+from app.sync.engine import SyncEngine, SyncProgress
+from app.sync.engine import SyncReport as SyncReport
 from app.sync.tokens import TokenStore
 
 DEFAULT_CART = "Default"
+
+# Row types the UI shows (with OutboxEntry, OutboxState, ProductHit, ProductDetails re-exported
+# above), named here so the UI never imports app.store.
+Cart = cart_store.Cart
+OrderSummary = cart_store.OrderSummary
 
 
 class WorkspaceError(Exception):
@@ -394,3 +406,300 @@ class Workspace:
 
     def outbox_entries(self, states: list[OutboxState] | None = None) -> list[OutboxEntry]:
         return self.outbox.entries(states)
+
+    # -- reads and small writes for the desktop UI ----------------------------------------
+    def stock_of(self, sku: str) -> list[WarehouseStock]:
+        """Stock of ``sku`` per warehouse as last synced (each row says "as of" when)."""
+        rows = self._rows("SELECT data FROM stock WHERE sku = ? COLLATE NOCASE", (sku,))
+        if not rows:
+            return []
+        data = orjson.loads(rows[0][0])
+        return [
+            WarehouseStock(
+                warehouse=str(w.get("warehouse") or ""),
+                warehouse_name=str(w.get("warehouse_name") or w.get("warehouse") or ""),
+                available=_dec(w.get("available")),
+                next_receipt_date=w.get("next_receipt_date"),
+                next_receipt_qty=_dec(w.get("next_receipt_qty")),
+                lead_time_days=w.get("lead_time_days"),
+                as_of=w.get("as_of"),
+            )
+            for w in data.get("warehouses", [])
+        ]
+
+    def price_of(self, sku: str) -> PriceView:
+        """The price of ``sku`` at its minimum quantity today and why; tiers and contracts."""
+        pricing = self.replica.pricing_of(sku)
+        product = self.replica.product_by_sku(sku)
+        if pricing is None or product is None:
+            return PriceView(None, None, "no price synced yet", None, None, [], [])
+        unit_price: Decimal | None = None
+        try:
+            priced = line_price(
+                pricing=pricing,
+                quantity=max(product.min_qty, Decimal(1)),
+                unit_factor=1,
+                on=self.today(),
+            )
+            unit_price = priced.unit_price.amount
+            explanation = priced.resolution.explanation.text
+        except NoPrice as exc:
+            explanation = str(exc)
+        plist = pricing.price_list
+        return PriceView(
+            currency=pricing.currency,
+            unit_price=unit_price,
+            explanation=explanation,
+            list_price=pricing.list_price,
+            price_list=None if plist is None else plist.price_list_code,
+            tiers=[] if plist is None else [(t.min_qty, t.unit_price) for t in plist.tiers],
+            contracts=[
+                ContractTerms(c.contract_code, c.unit_price, c.min_qty, c.valid_from, c.valid_to)
+                for c in pricing.contracts
+            ],
+        )
+
+    def resolve_code(self, code: str) -> CodeMatch | None:
+        """What a scanned or typed code names: a SKU, a GTIN (with its unit: a case barcode
+        orders a case) or a GS1 element string with a GTIN and maybe a count. None when no
+        product in the replica matches."""
+        text = code.strip()
+        if not text:
+            return None
+        product = self.replica.product_by_sku(text)
+        if product is not None:
+            first = max(product.min_qty, product.multiple)
+            return CodeMatch(product.sku, product.name, product.base_unit, first, "sku")
+        count: int | None = None
+        via = "gtin"
+        if looks_like_gs1(text):
+            try:
+                data = parse_gs1(text)
+            except Gs1Error:
+                return None
+            if data.gtin is None:
+                return None
+            text, count, via = data.gtin, data.count, "gs1"
+        if not is_valid_gtin(text):
+            return None
+        match = self.replica.product_by_gtin(text)
+        if match is None:
+            return None
+        product = match.product
+        if match.factor == 1:
+            qty = Decimal(count) if count else max(product.min_qty, product.multiple)
+        else:
+            qty = Decimal(count or 1)
+        return CodeMatch(product.sku, product.name, match.unit, qty, via)
+
+    def quantity_steps(self, cart: CartView) -> dict[str, QuantityStep]:
+        """Per line id: the minimum and the pack step in the line's unit (for a spin box)."""
+        steps: dict[str, QuantityStep] = {}
+        for line in cart.lines:
+            product = self.replica.product_by_sku(line.sku)
+            if product is None:
+                continue
+            factor = next((u.factor for u in product.units if u.code == line.unit), 1)
+            if factor == 1:
+                steps[line.line_id] = QuantityStep(product.min_qty, product.multiple)
+            else:
+                steps[line.line_id] = QuantityStep(Decimal(1), Decimal(1))
+        return steps
+
+    def set_line_quantity(self, line_id: str, quantity: Decimal, cart: str | None = None) -> None:
+        """Set one cart line's quantity (queued like every change); zero removes the line."""
+        cart_id = self.cart_id(cart, create=False)
+        try:
+            if quantity <= 0:
+                cart_store.remove_line(self.replica, cart_id, line_id)
+            else:
+                cart_store.set_line_quantity(self.replica, cart_id, line_id, quantity)
+        except (LookupError, cart_store.CartClosed) as exc:
+            raise WorkspaceError(str(exc)) from None
+
+    def remove_line(self, line_id: str, cart: str | None = None) -> None:
+        self.set_line_quantity(line_id, Decimal(0), cart)
+
+    def ship_tos(self) -> list[ShipToOption]:
+        """The account's ship-to locations, the default first."""
+        rows = self._rows(
+            "SELECT code, name, is_default FROM ship_tos ORDER BY is_default DESC, code", ()
+        )
+        return [ShipToOption(str(c), str(n or c), bool(d)) for c, n, d in rows]
+
+    def order(self, ref: str) -> OrderDetail:
+        """One order (by number or client id) with lines, history and the server's review."""
+        order_id = self._order_id(ref)
+        rows = self._rows("SELECT local, data, bucket FROM orders WHERE key = ?", (order_id,))
+        if not rows:
+            raise WorkspaceError(f"no order {ref!r} on this device")
+        local, data, bucket = rows[0]
+        return _order_detail(orjson.loads(data if data is not None else local), bucket is None)
+
+    def cancel_order(self, ref: str) -> str:
+        """Decline an order the server sent back for review, or cancel a submitted one;
+        queued like every change. The server says no once the order is being fulfilled."""
+        order_id = self._order_id(ref)
+        with self.replica.session() as session:
+            entry = enqueue(session, "order.cancel", {"client_order_id": order_id})
+        return entry.id
+
+    def _rows(self, sql: str, params: tuple[object, ...]) -> list[tuple[Any, ...]]:
+        with self.replica.reading() as session:
+            return [tuple(r) for r in session.connection().exec_driver_sql(sql, params)]
+
+
+@dataclass(frozen=True, slots=True)
+class WarehouseStock:
+    warehouse: str
+    warehouse_name: str
+    available: Decimal | None
+    next_receipt_date: str | None
+    next_receipt_qty: Decimal | None
+    lead_time_days: int | None
+    as_of: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ContractTerms:
+    contract: str
+    unit_price: Decimal
+    min_qty: Decimal
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class PriceView:
+    """What a product costs this account today and why, with its tiers and contracts."""
+
+    currency: str | None
+    unit_price: Decimal | None  # per base unit, at the product's minimum quantity
+    explanation: str
+    list_price: Decimal | None
+    price_list: str | None
+    tiers: list[tuple[Decimal, Decimal]]  # (from base quantity, price per base unit)
+    contracts: list[ContractTerms]
+
+
+@dataclass(frozen=True, slots=True)
+class CodeMatch:
+    """The product a code names, the unit it stands for and a sensible quantity to add."""
+
+    sku: str
+    name: str
+    unit: str
+    quantity: Decimal
+    via: str  # "sku" | "gtin" | "gs1"
+
+
+@dataclass(frozen=True, slots=True)
+class QuantityStep:
+    minimum: Decimal
+    step: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class ShipToOption:
+    code: str
+    name: str
+    is_default: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewLine:
+    """One line of the server's review of an order: what the buyer saw, what it is now."""
+
+    line_no: int
+    sku: str
+    quantity: Decimal
+    unit: str
+    seen_unit_price: Decimal | None
+    unit_price: Decimal | None
+    change: str | None
+    problem: str | None
+    notes: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLineView:
+    line_no: int
+    sku: str
+    quantity: Decimal
+    unit: str
+    unit_price: Decimal | None
+    line_total: Decimal | None
+    price_explanation: str | None
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class OrderDetail:
+    client_order_id: str
+    number: str | None
+    status: str
+    po_number: str | None
+    ship_to: str | None
+    requested_date: str | None
+    note: str | None
+    currency: str | None
+    subtotal: Decimal | None
+    created_at: str | None
+    queued: bool
+    lines: list[OrderLineView]
+    history: list[tuple[str, str, str]]  # (at, status, note)
+    review_reasons: list[str]
+    review: list[ReviewLine]
+
+
+def _dec(value: object) -> Decimal | None:
+    return None if value in (None, "") else Decimal(str(value))
+
+
+def _order_detail(doc: dict[str, Any], queued: bool) -> OrderDetail:
+    review = doc.get("review") or {}
+    return OrderDetail(
+        client_order_id=doc["client_order_id"],
+        number=doc.get("number"),
+        status=doc.get("status") or "unknown",
+        po_number=doc.get("po_number"),
+        ship_to=doc.get("ship_to"),
+        requested_date=doc.get("requested_date"),
+        note=doc.get("note"),
+        currency=doc.get("currency"),
+        subtotal=_dec(doc.get("subtotal")),
+        created_at=doc.get("created_at"),
+        queued=queued,
+        lines=[
+            OrderLineView(
+                line_no=int(li.get("line_no") or n),
+                sku=str(li.get("sku") or ""),
+                quantity=_dec(li.get("quantity")) or Decimal(0),
+                unit=str(li.get("unit") or ""),
+                unit_price=_dec(li.get("unit_price")),
+                line_total=_dec(li.get("line_total")),
+                price_explanation=li.get("price_explanation"),
+                status=str(li.get("status") or ""),
+            )
+            for n, li in enumerate(doc.get("lines") or [], start=1)
+        ],
+        history=[
+            (str(h.get("at") or ""), str(h.get("status") or ""), str(h.get("note") or ""))
+            for h in doc.get("history") or []
+        ],
+        review_reasons=[str(r) for r in review.get("reasons") or []],
+        review=[
+            ReviewLine(
+                line_no=int(li["line_no"]),
+                sku=str(li.get("sku") or ""),
+                quantity=_dec(li.get("quantity")) or Decimal(0),
+                unit=str(li.get("unit") or ""),
+                seen_unit_price=_dec(li.get("seen_unit_price")),
+                unit_price=_dec(li.get("unit_price")),
+                change=li.get("change"),
+                problem=li.get("problem"),
+                notes=[str(n) for n in li.get("notes") or []],
+            )
+            for li in review.get("lines") or []
+        ],
+    )

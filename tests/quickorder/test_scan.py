@@ -1,4 +1,5 @@
-"""Scan resolution: every code kind the scan path accepts, the scan loop, the wedge timing."""
+"""Scan resolution: every code kind the scan path accepts, and the scan loop. (Telling a scan
+from typing is the UI's ScanDetector: tests/ui/test_scanner.py.)"""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from app.domain.gtin import gtin_check_digit, make_gtin
 from app.quickorder.replica_catalog import open_catalog
 from app.quickorder.scan import ScanKind, ScanResult, label_payload, resolve_scan
 from app.quickorder.scan_session import ScanSession
-from app.quickorder.wedge import WedgeDetector, WedgeScan, WedgeSettings
 from app.store.replica import Replica
 from tests.quickorder.helpers import (
     BOLT_BOX_GTIN,
@@ -120,35 +120,3 @@ def test_the_scan_loop_adds_repeats_and_applies_the_location(replica: Replica) -
         ("FAS-0001", "EA", Decimal(2), "Bay 4", 2),
     ]
     assert [e.added for e in events] == [True, False, True, False, True, False, False]
-
-
-def type_keys(
-    detector: WedgeDetector, text: str, *, start: float, gap: float
-) -> list[WedgeScan | None]:
-    return [detector.feed(char, start + i * gap) for i, char in enumerate(text)]
-
-
-def test_a_fast_burst_ending_in_enter_is_a_scan_and_typing_is_not() -> None:
-    detector = WedgeDetector()
-    assert type_keys(detector, "4006381333931\r", start=0, gap=4)[-1] == WedgeScan(
-        "4006381333931", 13
-    )
-    # A person typing the same digits and pressing Enter.
-    assert type_keys(detector, "4006381333931\r", start=1000, gap=150) == [None] * 14
-    # Typing "qty 2", then a scan arrives in the same field: only the burst is the scan.
-    keys = type_keys(detector, "qty 2", start=5000, gap=180)
-    keys += type_keys(detector, "OP:FAS-1\t", start=6000, gap=3)
-    assert keys[-1] == WedgeScan("OP:FAS-1", 8)
-    # Too short to be a code, and a pause in the middle of a burst.
-    assert type_keys(detector, "12\r", start=9000, gap=2)[-1] is None
-    burst = type_keys(detector, "4006", start=10000, gap=3)
-    burst += type_keys(detector, "381333931\r", start=10200, gap=3)
-    assert burst[-1] == WedgeScan("381333931", 9)
-
-
-def test_a_configured_prefix_and_suffix_are_required_and_removed() -> None:
-    detector = WedgeDetector(WedgeSettings(prefix="§", suffix="#"))
-    assert type_keys(detector, "§4006381333931#\r", start=0, gap=2)[-1] == WedgeScan(
-        "4006381333931", 15
-    )
-    assert type_keys(detector, "4006381333931\r", start=100, gap=2)[-1] is None

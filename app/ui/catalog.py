@@ -1,0 +1,295 @@
+"""Catalog: search-as-you-type over the replica and a product's detail (units, price and why,
+stock per warehouse "as of")."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from PySide6.QtCore import QItemSelection, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services.workspace import PriceView, ProductDetails, WarehouseStock, Workspace
+from app.ui import fmt
+from app.ui.bus import Changes
+from app.ui.catalog_model import CatalogModel
+from app.ui.context import AppContext
+
+SEARCH_LIMIT = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class ProductCard:
+    product: ProductDetails
+    price: PriceView
+    stock: list[WarehouseStock]
+    today: dt.date  # the server's date (validity is judged by it, not this PC's clock)
+
+
+def load_card(ws: Workspace, sku: str) -> ProductCard | None:
+    product = ws.product(sku)
+    if product is None:
+        return None
+    return ProductCard(product, ws.price_of(sku), ws.stock_of(sku), ws.today())
+
+
+class CatalogPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.search = QLineEdit()
+        self.search.setObjectName("catalogSearch")
+        self.search.setPlaceholderText(self.tr("Search SKU, name, brand, barcode… (Ctrl+F)"))
+        self.search.setClearButtonEnabled(True)
+        self.count = QLabel()
+        self.model = CatalogModel(ctx.ops, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in enumerate((92, 205, 92, 92, 40, 72, 88)):
+            self.table.setColumnWidth(column, width)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # the name takes the rest
+        self.detail = QTextBrowser()
+        self.detail.setObjectName("productDetail")
+        self.detail.setOpenLinks(False)
+        self.detail.setHtml(self._hint())
+
+        self.add_action = QAction(self.tr("Add to cart"), self)
+        self.add_action.setShortcut(QKeySequence("Ctrl+D"))
+        self.find_action = QAction(self.tr("Find in catalog"), self)
+        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        for action in (self.add_action, self.find_action):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(action)
+        add = QPushButton(self.tr("Add to cart (Ctrl+D)"))
+        add.clicked.connect(self.add_action.trigger)
+
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.count)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.detail, 1)
+        right_layout.addWidget(add)
+        split = QSplitter()
+        split.addWidget(self.table)
+        split.addWidget(right)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([690, 370])
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(split, 1)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(150)
+        self._debounce.timeout.connect(self.run_search)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self.search.returnPressed.connect(self._focus_results)
+        self.table.selectionModel().selectionChanged.connect(self._selected)
+        self.table.activated.connect(lambda _i: self.add_action.trigger())
+        self.add_action.triggered.connect(self.add_current)
+        self.find_action.triggered.connect(self.focus_search)
+        ctx.bus.changed.connect(self._on_changed)
+        self._searched: str | None = None
+        self._card_serial = 0
+        self.card: ProductCard | None = None
+        self._search_serial = 0
+
+    def activate(self) -> None:
+        if self._searched is None:
+            self.run_search()
+        self.focus_search()
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _focus_results(self) -> None:
+        if self.model.rowCount():
+            self.table.setFocus()
+            if not self.table.currentIndex().isValid():
+                self.table.selectRow(0)
+
+    # -- search ------------------------------------------------------------------------
+    def run_search(self) -> None:
+        query = self.search.text().strip()
+        self._searched = query
+        self._search_serial += 1
+        serial = self._search_serial
+
+        def search(ws: Workspace) -> list[str]:
+            return [hit.sku for hit in ws.search_products(query, limit=SEARCH_LIMIT)]
+
+        def show(skus: list[str]) -> None:
+            if serial != self._search_serial:
+                return
+            if skus == self.model.skus:
+                return  # the same results (after a sync): rows were marked stale, keep place
+            selected = self.card.product.sku if self.card is not None else None
+            self.model.set_skus(skus)
+            more = "+" if len(skus) >= SEARCH_LIMIT else ""
+            self.count.setText(self.tr("{0}{1} products").format(len(skus), more))
+            if skus:
+                self.table.selectRow(skus.index(selected) if selected in skus else 0)
+
+        self.ctx.ops.run(search, on_success=show)
+
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.catalog:
+            self.model.mark_stale()
+            if self._searched is not None:
+                self.run_search()
+                self._selected(QItemSelection(), QItemSelection())  # prices may have moved
+
+    # -- detail ------------------------------------------------------------------------
+    def _selected(self, _new: QItemSelection, _old: QItemSelection) -> None:
+        index = self.table.currentIndex()
+        rows = self.table.selectionModel().selectedRows()
+        row = rows[0].row() if rows else index.row()
+        if not 0 <= row < len(self.model.skus):
+            return
+        sku = self.model.skus[row]
+        self._card_serial += 1
+        serial = self._card_serial
+
+        def show(card: ProductCard | None) -> None:
+            if serial == self._card_serial and card is not None:
+                self.card = card
+                self.detail.setHtml(self._card_html(card))
+
+        self.ctx.ops.run(lambda ws: load_card(ws, sku), on_success=show)
+
+    def add_current(self) -> None:
+        card = self.card
+        if card is None:
+            return
+        product, cart = card.product, self.ctx.cart_name
+        quantity = max(product.min_qty, product.multiple)
+        self.ctx.ops.run(
+            lambda ws: ws.add_to_cart(product.sku, quantity, product.base_unit, cart),
+            changes=Changes(cart=True, outbox=True),
+            on_success=lambda _id: self.ctx.notify(
+                self.tr("Added {0} × {1} {2} to the cart").format(
+                    product.sku, fmt.qty(quantity), product.base_unit
+                )
+            ),
+        )
+
+    def _hint(self) -> str:
+        return "<p style='color:gray'>" + html.escape(
+            self.tr("Pick a product to see its units, price and stock.")
+        ) + "</p>"  # fmt: skip
+
+    def _card_html(self, card: ProductCard) -> str:
+        p, price, e = card.product, card.price, html.escape
+        cur = price.currency or p.currency or ""
+        parts = [f"<h3 style='margin-bottom:2px'>{e(p.name)}</h3>",
+                 f"<p><b>{e(p.sku)}</b> · {e(p.brand or '')} · {e(p.category or '')}"
+                 f" · <i>{e(p.status)}</i></p>"]  # fmt: skip
+        if p.replacement_sku:
+            parts.append(f"<p>{e(self.tr('Replaced by'))} <b>{e(p.replacement_sku)}</b></p>")
+        if p.description:
+            parts.append(f"<p>{e(p.description)}</p>")
+        parts.append(f"<h4>{e(self.tr('Price'))}</h4>")
+        if price.unit_price is not None:
+            parts.append(
+                f"<p><b>{e(fmt.unit_price(price.unit_price))} {e(cur)}</b> / {e(p.base_unit)}"
+                f" — {e(price.explanation)}</p>"
+            )
+        else:
+            parts.append(f"<p>{e(price.explanation)}</p>")
+        rows: list[tuple[str, str, str]] = []
+        if price.list_price is not None:
+            rows.append((self.tr("List price"), fmt.unit_price(price.list_price), ""))
+        for min_qty, amount in price.tiers:
+            label = self.tr("Price list {0}").format(price.price_list or "")
+            if min_qty > 0:
+                label += self.tr(" from {0}").format(fmt.qty(min_qty))
+            rows.append((label, fmt.unit_price(amount), ""))
+        for c in price.contracts:
+            label = self.tr("Contract {0}").format(c.contract)
+            if c.min_qty > 0:
+                label += self.tr(" from {0}").format(fmt.qty(c.min_qty))
+            if c.valid_to is not None and c.valid_to < card.today:
+                valid = self.tr("ended {0}").format(c.valid_to)
+            elif c.valid_from is not None and c.valid_from > card.today:
+                valid = self.tr("from {0}").format(c.valid_from)
+            else:
+                valid = self.tr("until {0}").format(c.valid_to) if c.valid_to else ""
+            rows.append((label, fmt.unit_price(c.unit_price), valid))
+        parts.append(_table([self.tr("Price"), cur, self.tr("Valid")], rows))
+        parts.append(f"<h4>{e(self.tr('Units'))}</h4>")
+        parts.append(
+            _table(
+                [self.tr("Unit"), self.tr("Holds"), self.tr("Barcode (GTIN)")],
+                [(u.code, f"{u.factor} {p.base_unit}", u.gtin or "") for u in p.units],
+            )
+        )
+        if p.min_qty > 1 or p.multiple > 1:
+            rule = self.tr("Order at least {0}, in steps of {1} {2}").format(
+                fmt.qty(p.min_qty), fmt.qty(p.multiple), p.base_unit
+            )
+            parts.append(f"<p>{e(rule)}</p>")
+        parts.append(f"<h4>{e(self.tr('Stock'))}</h4>")
+        if card.stock:
+            receipts = any(s.next_receipt_date for s in card.stock)
+            header = [
+                self.tr("Warehouse"),
+                self.tr("Available"),
+                self.tr("Lead time"),
+                self.tr("As of"),
+            ] + ([self.tr("Next receipt")] if receipts else [])
+            stock_rows: list[list[str]] = []
+            for s in card.stock:
+                row = [
+                    s.warehouse_name,
+                    fmt.qty(s.available or Decimal(0)),
+                    self.tr("{0} d").format(s.lead_time_days)
+                    if s.lead_time_days is not None
+                    else "",
+                    fmt.local_time(s.as_of),
+                ]
+                if receipts:
+                    row.append(
+                        f"{fmt.qty(s.next_receipt_qty)} · {s.next_receipt_date}"
+                        if s.next_receipt_date
+                        else ""
+                    )
+                stock_rows.append(row)
+            parts.append(_table(header, stock_rows))
+        else:
+            parts.append(f"<p>{e(self.tr('No stock information synced.'))}</p>")
+        return "".join(parts)
+
+
+def _table(header: list[str], rows: Sequence[Sequence[str]]) -> str:
+    e = html.escape
+    head = "".join(f"<th align='left' style='white-space:nowrap'>{e(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{e(str(c))}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table cellspacing='0' cellpadding='3'><tr>{head}</tr>{body}</table>"
