@@ -13,6 +13,7 @@ from server.auth.routes import router as auth_router
 from server.catalog.routes import router as catalog_router
 from server.config import Settings
 from server.db import make_engine, make_sessionmaker
+from server.erp.routes import router as erp_router
 from server.orders.routes import router as orders_router
 from server.sync.pull import CheckpointCache
 from server.sync.routes import router as sync_router
@@ -41,6 +42,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             conn.execute(text("SELECT 1"))
         return {"status": "ok", "database": engine.dialect.name}
 
-    for router in (auth_router, accounts_router, catalog_router, orders_router, sync_router):
+    for router in (
+        auth_router,
+        accounts_router,
+        catalog_router,
+        orders_router,
+        sync_router,
+        erp_router,
+    ):
         app.include_router(router)
     return app

@@ -98,12 +98,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from server.db import make_engine
+    from server.erp.commands import cmd_import_events
+    from server.erp.files import KINDS as EVENT_KINDS
     from server.erp_import import ImportKind, import_file
 
     path = Path(args.file)
     if not path.is_file():
         print(f"import: no such file: {path}", file=sys.stderr)
         return 2
+    if args.kind in EVENT_KINDS:
+        return cmd_import_events(make_engine(_settings(args).database_url), args)
     report = import_file(
         make_engine(_settings(args).database_url),
         ImportKind(args.kind),
@@ -156,6 +160,13 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_erp(args: argparse.Namespace) -> int:
+    """api-key and simulate-erp: see server/erp/commands.py."""
+    from server.db import make_engine
+
+    return int(args.erp_command(make_engine(_settings(args).database_url), args))
+
+
 def _redact(url: str) -> str:
     """A database URL with its password hidden, for printing."""
     if "@" in url and "://" in url:
@@ -191,7 +202,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=cmd_serve)
 
     imp = sub.add_parser("import", help="import an ERP export (CSV or XLSX)")
-    imp.add_argument("kind", choices=["products", "prices", "stock", "accounts"])
+    imp.add_argument(
+        "kind",
+        choices=["products", "prices", "stock", "accounts", "shipments", "order-status"],
+    )
     imp.add_argument("file")
     imp.add_argument("--dry-run", action="store_true", help="check and count, change nothing")
     imp.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -204,6 +218,10 @@ def build_parser() -> argparse.ArgumentParser:
     cu.add_argument("--roles", default="buyer", help='e.g. "buyer approver"')
     cu.add_argument("--password", help="default: $ORDERPAD_NEW_USER_PASSWORD or a prompt")
     cu.set_defaults(func=cmd_create_user)
+
+    from server.erp.commands import add_parsers as add_erp_parsers
+
+    add_erp_parsers(sub, run=cmd_erp)
     return parser
 
 

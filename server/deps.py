@@ -35,7 +35,10 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": commit before the response is sent. With the default, FastAPI commits
+# after the client already has its answer: a client could act on tokens or results that a
+# failed commit then loses, or race its own next request.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 _bearer = HTTPBearer(auto_error=False)
 
 

@@ -8,6 +8,7 @@ from server.carts.models import Cart, CartLine
 from server.catalog.models import Assortment, AssortmentProduct, Product, ProductUnit
 from server.changes.models import BucketCounter, Change, ServerMeta
 from server.db import Base
+from server.erp.models import ApiKey, ErpEvent, ErpLineInfo, ErpShipmentRef
 from server.orders.models import (
     Order,
     OrderLine,
@@ -22,6 +23,7 @@ from server.sync.models import Device, Mutation
 
 __all__ = [
     "Account",
+    "ApiKey",
     "Assortment",
     "AssortmentProduct",
     "Base",
@@ -31,6 +33,9 @@ __all__ = [
     "Change",
     "ContractPrice",
     "Device",
+    "ErpEvent",
+    "ErpLineInfo",
+    "ErpShipmentRef",
     "LoginAttempt",
     "Mutation",
     "Order",

@@ -20,13 +20,16 @@ from sqlalchemy.orm import Session, selectinload
 from server.accounts.models import Account, ShipTo, User
 from server.carts.models import Cart
 from server.catalog.models import AssortmentProduct, Product, ProductUnit
-from server.orders.models import Order
+from server.erp.carriers import tracking_url
+from server.erp.models import ErpLineInfo
+from server.orders.models import Order, Shipment
 from server.pricing.models import ContractPrice, PriceList, PriceListItem
 from server.stock.models import Stock, Warehouse
 
 Data = dict[str, Any]
 Loader = Callable[[Session, int, Sequence[str]], dict[str, Data]]
 _CHUNK = 900
+_NO_QUANTITY = Decimal("0.0000")  # as the database returns a zero quantity
 
 
 def _s(value: Decimal | None) -> str | None:
@@ -261,7 +264,36 @@ def _uuids(keys: Sequence[str]) -> list[uuid.UUID]:
     return out
 
 
-def order_data(order: Order, *, ship_to: str | None, user_email: str | None) -> Data:
+def _shipment_data(shipment: Shipment, line_no: dict[int, int]) -> Data:
+    return {
+        "carrier": shipment.carrier,
+        "tracking_number": shipment.tracking_number,
+        "tracking_url": tracking_url(shipment.carrier, shipment.tracking_number),
+        "shipped_at": _d(shipment.shipped_at),
+        "expected_delivery": _d(shipment.expected_delivery),
+        "delivered_at": _d(shipment.delivered_at),
+        "lines": sorted(
+            (
+                {"line_no": line_no[sl.order_line_id], "quantity": _s(sl.quantity)}
+                for sl in shipment.lines
+                if sl.order_line_id in line_no
+            ),
+            key=lambda li: int(li["line_no"]),
+        ),
+    }
+
+
+def order_data(
+    order: Order,
+    *,
+    ship_to: str | None,
+    user_email: str | None,
+    shipments: Sequence[Shipment] = (),
+    line_info: dict[int, ErpLineInfo] | None = None,
+) -> Data:
+    """The order row; `shipments` and `line_info` (by order line id) come from the ERP link."""
+    info = line_info or {}
+    line_no = {li.id: li.line_no for li in order.lines}
     return {
         "client_order_id": str(order.client_order_id),
         "number": order.number,
@@ -289,13 +321,40 @@ def order_data(order: Order, *, ship_to: str | None, user_email: str | None) -> 
                 "quantity_confirmed": _s(li.quantity_confirmed),
                 "quantity_shipped": _s(li.quantity_shipped),
                 "quantity_backordered": _s(li.quantity_backordered),
+                "quantity_cancelled": _s(
+                    info[li.id].quantity_cancelled if li.id in info else _NO_QUANTITY
+                ),
+                "expected_date": _d(info[li.id].expected_date) if li.id in info else None,
                 "status": li.status,
             }
             for li in order.lines
         ],
         "history": [{"status": h.status, "note": h.note, "at": _d(h.at)} for h in order.history],
+        "shipments": [_shipment_data(s, line_no) for s in shipments],
         "review": orjson.loads(order.review) if order.review else None,
     }
+
+
+def _fulfilment(
+    session: Session, orders: Sequence[Order]
+) -> tuple[dict[int, list[Shipment]], dict[int, ErpLineInfo]]:
+    """Shipments by order id and the ERP's line facts by order line id, for `orders`."""
+    shipments: dict[int, list[Shipment]] = {}
+    for s in session.scalars(
+        select(Shipment)
+        .where(Shipment.order_id.in_([o.id for o in orders]))
+        .options(selectinload(Shipment.lines))
+        .order_by(Shipment.id)
+    ):
+        shipments.setdefault(s.order_id, []).append(s)
+    line_ids = [li.id for o in orders for li in o.lines]
+    line_info: dict[int, ErpLineInfo] = {}
+    for i in range(0, len(line_ids), _CHUNK):
+        for info in session.scalars(
+            select(ErpLineInfo).where(ErpLineInfo.order_line_id.in_(line_ids[i : i + _CHUNK]))
+        ):
+            line_info[info.order_line_id] = info
+    return shipments, line_info
 
 
 def load_account_entities(
@@ -371,17 +430,21 @@ def load_account_entities(
         )
         wanted = _uuids(keys)
         for start in range(0, len(wanted), _CHUNK):
-            for o in session.scalars(
+            orders = session.scalars(
                 select(Order)
                 .where(
                     Order.account_id == account_id,
                     Order.client_order_id.in_(wanted[start : start + _CHUNK]),
                 )
                 .options(selectinload(Order.lines), selectinload(Order.history))
-            ):
+            ).all()
+            shipments, line_info = _fulfilment(session, orders)
+            for o in orders:
                 out[str(o.client_order_id)] = order_data(
                     o,
                     ship_to=ship_tos.get(o.ship_to_id) if o.ship_to_id else None,
                     user_email=emails.get(o.user_id) if o.user_id else None,
+                    shipments=shipments.get(o.id, []),
+                    line_info=line_info,
                 )
     return out

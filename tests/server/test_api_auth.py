@@ -113,3 +113,17 @@ def test_login_works_on_postgres(demo_server_pg: RunningServer) -> None:
     with demo_server_pg.client_for(admin) as client:
         assert client.get("/api/v1/me").json()["email"] == admin["email"]
         assert client.get("/healthz").json()["database"] == "postgresql"
+
+
+def test_a_login_is_committed_before_its_answer_arrives(demo_server: RunningServer) -> None:
+    """The refresh token must exist the moment the client holds it (no commit-after-send)."""
+    import hashlib
+    import sqlite3
+
+    buyer = demo_server.user(role="buyer")
+    tokens = demo_server.login(buyer["email"], buyer["password"])
+    digest = hashlib.sha256(tokens["refresh_token"].encode()).hexdigest()
+    path = demo_server.database_url.split("///", 1)[1]
+    with sqlite3.connect(path) as db:
+        found = db.execute("SELECT count(*) FROM refresh_tokens WHERE token_hash = ?", (digest,))
+        assert found.fetchone()[0] == 1

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.server import test_sync_server  # noqa: F401  (registers its scoping tests)
+from tests.server import test_erp_link, test_sync_server  # noqa: F401  (register their tests)
 from tests.server.scoping import SCOPED, scoped
 from tests.support import RunningServer
 

@@ -1,0 +1,1 @@
+"""The ERP link: API keys, the integration API, event files and a simulated ERP."""
