@@ -1,6 +1,6 @@
 """Scan-to-order label sheets: an A4 PDF (Qt's QPdfWriter) of shelf labels with the item
 name, SKU, unit and a Code 128 barcode (python-barcode SVG) of ``OP:<SKU>[:<UNIT>]``, which
-the scan path resolves. Qt is used for painting only; it needs a QGuiApplication, which is
+the scan path resolves. Qt is used for painting only; it needs a QApplication, which is
 created offscreen when the caller has none (the command line)."""
 
 from __future__ import annotations
@@ -113,12 +113,14 @@ def paint_page(painter: Any, page: Any, labels: Sequence[Label]) -> None:
 
 
 def _ensure_gui() -> None:
-    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
 
-    if QGuiApplication.instance() is None:
+    if QApplication.instance() is None:
         if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        _keep.append(QGuiApplication([]))
+        # A QApplication, not a bare QGuiApplication: Qt allows one application object per
+        # process, and a window opened later in the same process needs the widgets kind.
+        _keep.append(QApplication([]))
 
 
-_keep: list[object] = []  # the QGuiApplication made here lives as long as the process
+_keep: list[object] = []  # the QApplication made here lives as long as the process
