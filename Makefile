@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 DEMO_DB ?= sqlite:///$(CURDIR)/var/demo-server.sqlite3
 export QT_QPA_PLATFORM ?=
 
-.PHONY: run test lint typecheck pytest bench lock clean serve-demo
+.PHONY: run test lint typecheck pytest bench lock clean serve-demo dist selftest
 BENCH_ARGS ?=
 
 $(STAMP): pyproject.toml constraints.txt
@@ -38,6 +38,20 @@ typecheck: $(STAMP)
 
 pytest: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q
+
+## The installable desktop client (PyInstaller one-folder bundle, installer/orderpad.spec):
+## dist/orderpad/orderpad, then its bundled self-test. Windows: installer/build.ps1.
+DIST_STAMP := $(VENV)/.dist-stamp
+$(DIST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[server,dev,dist]'
+	touch $(DIST_STAMP)
+
+dist: $(DIST_STAMP)
+	PYTHON=$(BIN)/python installer/build.sh
+
+## The same self-test from the source tree (Qt offscreen, a temporary replica).
+selftest: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/orderpad --self-test
 
 ## Benchmarks with their baselines; results in bench/results.json and
 ## bench/quickorder-results.json (BENCH_ARGS="--skus 20000").

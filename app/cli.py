@@ -189,9 +189,30 @@ def cmd_orders(args: argparse.Namespace) -> int:
     return 0
 
 
+def _log_to_file(args: argparse.Namespace) -> None:
+    """The window's runs log to ``<data dir>/logs/orderpad.log`` (rotated; secrets hidden)."""
+    from app.logs import setup_file_logging
+    from app.services.workspace import default_data_dir
+
+    data_dir = Path(args.data_dir).expanduser() if args.data_dir else default_data_dir()
+    setup_file_logging(data_dir, verbose=args.verbose)
+    logging.getLogger("orderpad").info(
+        "orderpad %s %s starting (Python %s, %s)",
+        __version__, args.command, sys.version.split()[0], sys.platform,
+    )  # fmt: skip
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
+    if getattr(sys, "frozen", False):  # the installed bundle carries the client only
+        print(
+            "orderpad demo: needs the server package; run it from a development checkout "
+            "(`make run`)",
+            file=sys.stderr,
+        )
+        return 2
     from app.ui.app import run_gui
 
+    _log_to_file(args)
     return run_gui(
         Path(args.data_dir) if args.data_dir else None,
         demo=True,
@@ -203,7 +224,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_gui(args: argparse.Namespace) -> int:
     from app.ui.app import run_gui
 
+    _log_to_file(args)
     return run_gui(Path(args.data_dir) if args.data_dir else None)
+
+
+def cmd_diagnostics(args: argparse.Namespace) -> int:
+    from app.diagnostics import diagnostics_text
+
+    print(diagnostics_text(Path(args.data_dir) if args.data_dir else None), end="")
+    return 0
 
 
 # -- parser ------------------------------------------------------------------------------------
@@ -212,6 +241,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog="orderpad", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--version", action="version", version=f"orderpad {__version__}")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation (Qt offscreen, a temporary replica, the main window, a "
+        "scan, a PDF label, an XLSX) and exit; never touches your data",
+    )
     parser.add_argument("--data-dir", help="where the local replica lives (default: per-user)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what sync does")
     sub = parser.add_subparsers(dest="command")
@@ -275,7 +310,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_orders)
 
-    p = sub.add_parser("demo", help="open the app on a local demo server (seeded the first time)")
+    p = sub.add_parser("diagnostics", help="versions, data folder and sync state for support")
+    p.set_defaults(func=cmd_diagnostics)
+
+    p = sub.add_parser(
+        "demo",
+        help="open the app on a local demo server (seeded the first time; needs the server "
+        "package: a development checkout, not the installed bundle)",
+    )
     p.add_argument("--screenshot", metavar="FILE", help="save the window after the first sync")
     p.add_argument("--skus", type=int, help="products in a new demo (default: the seed's)")
     p.set_defaults(func=cmd_demo)
@@ -292,6 +334,14 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    if args.self_test:
+        from app.selftest import quiet_platform_noise, self_test
+
+        if args.command is not None or args.data_dir:
+            print("orderpad --self-test: runs alone, on a temporary folder", file=sys.stderr)
+            return 2
+        quiet_platform_noise()
+        return self_test()
     if args.command is None:
         args.command, args.func = "app", cmd_gui  # no sub-command: the desktop app
     try:

@@ -1,0 +1,1 @@
+"""Packaging: the self-test, diagnostics, log files, the production server guard."""
