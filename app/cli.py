@@ -259,7 +259,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("sync", help="push queued changes, then pull")
     p.add_argument("--verify", action="store_true", help="check every bucket's checksum")
-    p.add_argument("--page-limit", type=int, default=5000, help="rows per pull request")
+    p.add_argument(
+        "--page-limit",
+        type=int,
+        default=10_000,
+        help="rows per pull request (the server caps it at 10,000)",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_sync)
 

@@ -76,7 +76,7 @@ class SyncEngine:
         *,
         progress: Listener | None = None,
         batch_size: int = 100,
-        page_limit: int = 5000,
+        page_limit: int = 10_000,
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
     ) -> None:
         self.replica = replica
