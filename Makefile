@@ -58,6 +58,7 @@ selftest: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.sync_bench $(BENCH_ARGS)
 	$(BIN)/python -m bench.quickorder_bench $(BENCH_ARGS)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.ui_bench $(BENCH_ARGS)
 
 ## Re-pin constraints.txt to what is installed now.
 lock: $(STAMP)

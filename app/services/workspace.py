@@ -4,7 +4,9 @@ one signed-in profile. Every method returns plain dataclasses; nothing here know
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import re
+import string
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -15,12 +17,13 @@ import orjson
 import platformdirs
 
 from app.domain.gs1 import Gs1Error, looks_like_gs1, parse_gs1
-from app.domain.gtin import is_valid_gtin
+from app.domain.gtin import is_valid_gtin, normalize_gtin
 from app.domain.pricing import NoPrice, line_price
 from app.domain.quantity import check_quantity
 from app.domain.units import UnknownUnit
 from app.services.profile import Profile, load_profile, save_profile
 from app.store import carts as cart_store
+from app.store import catalog as catalog_store
 from app.store.catalog import ProductDetails as ProductDetails
 from app.store.catalog import ProductHit as ProductHit
 from app.store.outbox import OutboxEntry as OutboxEntry
@@ -33,6 +36,9 @@ from app.sync.engine import SyncReport as SyncReport
 from app.sync.tokens import TokenStore
 
 DEFAULT_CART = "Default"
+RANKED_MATCHES = 1000  # word matches ranked by relevance up to this many (see search_skus)
+_WORDS = re.compile(r"\w+")
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
 # Row types the UI shows (with OutboxEntry, OutboxState, ProductHit, ProductDetails re-exported
 # above), named here so the UI never imports app.store.
@@ -189,7 +195,7 @@ class Workspace:
         progress: Callable[[SyncProgress], None] | None = None,
         *,
         verify: bool = False,
-        page_limit: int = 5000,
+        page_limit: int = 10_000,
     ) -> SyncReport:
         """Push the outbox, then pull. Raises app.sync.errors.* when it cannot finish;
         whatever was entered stays in the outbox."""
@@ -243,6 +249,52 @@ class Workspace:
 
     def product(self, sku: str) -> ProductDetails | None:
         return self.replica.product_by_sku(sku)
+
+    def products(self, skus: Sequence[str]) -> list[ProductDetails]:
+        """The products of ``skus`` (unknown ones left out) in one read transaction: a
+        block of catalog rows for the screen."""
+        with self.replica.reading() as session:
+            found = (catalog_store.product_by_sku(session, sku) for sku in skus)
+            return [product for product in found if product is not None]
+
+    def search_skus(self, query: str, *, limit: int = 5000) -> list[str]:
+        """The SKUs a catalog search lists, cheap enough to run on every key press.
+
+        Same matches and order as ``search_products`` (exact SKU or GTIN, SKU prefixes,
+        then words), except that word matches are ranked only when there are at most
+        ``RANKED_MATCHES`` of them: ranking a broad prefix ("ste" over 100,000 products)
+        costs 150 ms or more, so a broad prefix lists its matches in catalog order.
+        """
+        text = query.strip()
+        words = _WORDS.findall(text)[:8]
+        if sum(map(len, words)) < 3:  # search_products does not rank one or two letters
+            return [hit.sku for hit in self.search_products(text, limit=limit)]
+        match = " ".join(f'"{word}"*' for word in words)
+        probe = self._rows(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM products_fts WHERE products_fts MATCH ? LIMIT ?)",
+            (match, RANKED_MATCHES + 1),
+        )
+        if probe[0][0] <= RANKED_MATCHES:
+            return [hit.sku for hit in self.search_products(text, limit=limit)]
+        found: dict[str, None] = {}
+        low = text.translate(_ASCII_LOWER)  # NOCASE folds ASCII only
+        high = low[:-1] + chr(ord(low[-1]) + 1)
+        queries: list[tuple[str, tuple[object, ...]]] = [
+            ("SELECT sku FROM products WHERE sku = ? COLLATE NOCASE", (text,)),
+            ("SELECT sku FROM products WHERE sku >= ? COLLATE NOCASE AND sku < ? COLLATE "
+             "NOCASE ORDER BY sku COLLATE NOCASE LIMIT ?", (low, high, limit)),
+            ("SELECT p.sku FROM products_fts JOIN products p ON p.id = products_fts.rowid "
+             "WHERE products_fts MATCH ? LIMIT ?", (match, limit)),
+        ]  # fmt: skip
+        if is_valid_gtin(text):
+            queries.insert(1, ("SELECT sku FROM product_units WHERE gtin = ?",
+                               (normalize_gtin(text),)))  # fmt: skip
+        for sql, params in queries:
+            for (sku,) in self._rows(sql, params):
+                found.setdefault(str(sku))
+                if len(found) >= limit:
+                    return list(found)
+        return list(found)
 
     # -- carts -----------------------------------------------------------------------------
     def cart_id(self, name: str | None, *, create: bool) -> str:
@@ -384,6 +436,20 @@ class Workspace:
     def orders(self) -> list[cart_store.OrderSummary]:
         return cart_store.orders(self.replica)
 
+    def orders_with_sku(self, text: str) -> set[str]:
+        """The client ids of the orders with a line whose SKU contains ``text`` (any case):
+        the Orders screen's SKU filter."""
+        needle = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        if not needle:
+            return set()
+        rows = self._rows(
+            "SELECT DISTINCT o.key FROM orders o, "
+            "json_each(COALESCE(o.data, o.local), '$.lines') AS line "
+            "WHERE json_extract(line.value, '$.sku') LIKE ? ESCAPE '\\'",
+            (f"%{needle}%",),
+        )
+        return {str(key) for (key,) in rows}
+
     def _order_id(self, ref: str) -> str:
         for order in self.orders():
             if ref in (order.client_order_id, order.number):
@@ -505,6 +571,28 @@ class Workspace:
             else:
                 steps[line.line_id] = QuantityStep(Decimal(1), Decimal(1))
         return steps
+
+    def cart_quantities(self, name: str | None = None) -> dict[str, Decimal]:
+        """Line id -> quantity of a cart, without pricing it (cheap: for undo bookkeeping)."""
+        cart_id = self.cart_id(name, create=True)
+        return {li.line_id: li.quantity for li in cart_store.cart_lines(self.replica, cart_id)}
+
+    def cart_lines_priced(
+        self, name: str | None, line_ids: Collection[str]
+    ) -> tuple[str, list[PricedCartLine], dict[str, QuantityStep]]:
+        """(cart id, priced lines, quantity steps) of only ``line_ids`` (those still in the
+        cart), priced as ``cart()`` prices them: after a scan the quick-order screen
+        re-prices the lines it touched, not every line of a long cart."""
+        cart_id = self.cart_id(name, create=True)
+        wanted = set(line_ids)
+        day = self.today()
+        lines = [
+            self._price_line(line, day)
+            for line in cart_store.cart_lines(self.replica, cart_id)
+            if line.line_id in wanted
+        ]
+        part = CartView(cart_id, "", "open", "", lines, Decimal(0), True)
+        return cart_id, lines, self.quantity_steps(part)
 
     def set_line_quantity(self, line_id: str, quantity: Decimal, cart: str | None = None) -> None:
         """Set one cart line's quantity (queued like every change); zero removes the line."""

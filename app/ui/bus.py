@@ -16,6 +16,7 @@ class Changes:
     catalog: bool = False  # products, prices, stock
     orders: bool = False
     outbox: bool = False
+    lists: bool = False  # saved lists (order templates) on this device
     status: bool = False  # freshness, connectivity, the signed-in profile
 
     @classmethod

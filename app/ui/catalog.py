@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from PySide6.QtCore import QItemSelection, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,10 +28,22 @@ from PySide6.QtWidgets import (
 from app.services.workspace import PriceView, ProductDetails, WarehouseStock, Workspace
 from app.ui import fmt
 from app.ui.bus import Changes
-from app.ui.catalog_model import CatalogModel
+from app.ui.catalog_model import MAX_ROWS, CatalogModel
 from app.ui.context import AppContext
 
-SEARCH_LIMIT = 5000
+FIRST_PAGE = 200  # matches fetched per key; more as the list is scrolled (fetchMore)
+FIRST_ROWS = 40  # products fetched with them, so the first paint has its rows
+# The detail follows the selection once it rests: soon when the person moves in the list,
+# later while they type (loading a card takes ~25 ms of the worker the next key needs).
+CARD_DELAY_MS = 60
+CARD_DELAY_TYPING_MS = 300
+
+
+@dataclass(frozen=True, slots=True)
+class Results:
+    skus: list[str]
+    first: list[ProductDetails]  # the first rows' products
+    complete: bool = True  # False: the first page of the matches (more when scrolled)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,19 +119,31 @@ class CatalogPage(QWidget):
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
-        self._debounce.setInterval(150)
+        self._debounce.setInterval(0)  # one search per pass of the event loop, not per edit
         self._debounce.timeout.connect(self.run_search)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
         self.search.returnPressed.connect(self._focus_results)
-        self.table.selectionModel().selectionChanged.connect(self._selected)
+        self._card_timer = QTimer(self)
+        self._card_timer.setSingleShot(True)
+        self._card_timer.timeout.connect(self._load_card)
+        self.table.selectionModel().selectionChanged.connect(
+            lambda _new, _old: self._card_timer.start(
+                CARD_DELAY_MS if self.table.hasFocus() else CARD_DELAY_TYPING_MS
+            )
+        )
         self.table.activated.connect(lambda _i: self.add_action.trigger())
+        self.model.grown.connect(lambda n, done: self._show_count(n, complete=done))
         self.add_action.triggered.connect(self.add_current)
         self.find_action.triggered.connect(self.focus_search)
         ctx.bus.changed.connect(self._on_changed)
         self._searched: str | None = None
+        self.shown_query: str | None = None  # the query whose results are on screen
         self._card_serial = 0
         self.card: ProductCard | None = None
         self._search_serial = 0
+        self._searching = False
+        self._again = False
+        self._everything: Results | None = None  # the empty search, until the catalog changes
 
     def activate(self) -> None:
         if self._searched is None:
@@ -138,37 +162,68 @@ class CatalogPage(QWidget):
 
     # -- search ------------------------------------------------------------------------
     def run_search(self) -> None:
+        """Search for what is typed, on every key: one search runs at a time and, when it
+        is back, the newest text is searched next (keys typed meanwhile are not queued)."""
         query = self.search.text().strip()
         self._searched = query
+        if self._searching:
+            self._again = True
+            return
+        if query == "" and self._everything is not None:
+            self._show_results(query, self._everything)
+            return
+        self._searching = True
         self._search_serial += 1
         serial = self._search_serial
 
-        def search(ws: Workspace) -> list[str]:
-            return [hit.sku for hit in ws.search_products(query, limit=SEARCH_LIMIT)]
+        def search(ws: Workspace) -> Results:
+            skus = ws.search_skus(query, limit=FIRST_PAGE)
+            first = ws.products(skus[:FIRST_ROWS])  # the first screenful, ready to paint
+            return Results(skus, first, complete=len(skus) < FIRST_PAGE)
 
-        def show(skus: list[str]) -> None:
-            if serial != self._search_serial:
-                return
-            if skus == self.model.skus:
-                return  # the same results (after a sync): rows were marked stale, keep place
-            selected = self.card.product.sku if self.card is not None else None
-            self.model.set_skus(skus)
-            more = "+" if len(skus) >= SEARCH_LIMIT else ""
-            self.count.setText(self.tr("{0}{1} products").format(len(skus), more))
-            if skus:
-                self.table.selectRow(skus.index(selected) if selected in skus else 0)
+        def show(results: Results) -> None:
+            self._searching = False
+            if query == "":
+                self._everything = results
+            if self._again:
+                self._again = False
+                if self.search.text().strip() != query:
+                    self.run_search()  # typed on: these results are already old
+                    return
+            if serial == self._search_serial:
+                self._show_results(query, results)
 
-        self.ctx.ops.run(search, on_success=show)
+        def failed(_exc: BaseException) -> bool:
+            self._searching = self._again = False
+            return False  # reported as usual
+
+        self.ctx.ops.run(search, on_success=show, on_error=failed)
+
+    def _show_count(self, count: int, *, complete: bool) -> None:
+        more = "+" if count >= MAX_ROWS or not complete else ""
+        self.count.setText(self.tr("{0}{1} products").format(count, more))
+
+    def _show_results(self, query: str, results: Results) -> None:
+        self.shown_query = query
+        skus = results.skus
+        if skus == self.model.skus:
+            return  # the same results (after a sync): rows were marked stale, keep place
+        selected = self.card.product.sku if self.card is not None else None
+        self.model.set_skus(skus, results.first, query=None if results.complete else query)
+        self._show_count(len(skus), complete=results.complete)
+        if skus:
+            self.table.selectRow(skus.index(selected) if selected in skus else 0)
 
     def _on_changed(self, changes: Changes) -> None:
         if changes.catalog:
+            self._everything = None
             self.model.mark_stale()
             if self._searched is not None:
                 self.run_search()
-                self._selected(QItemSelection(), QItemSelection())  # prices may have moved
+                self._load_card()  # prices may have moved
 
     # -- detail ------------------------------------------------------------------------
-    def _selected(self, _new: QItemSelection, _old: QItemSelection) -> None:
+    def _load_card(self) -> None:
         index = self.table.currentIndex()
         rows = self.table.selectionModel().selectedRows()
         row = rows[0].row() if rows else index.row()

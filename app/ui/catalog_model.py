@@ -4,6 +4,7 @@ cached rows are marked stale (shown until refetched), not cleared."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QObject, Qt, Signal
@@ -11,10 +12,14 @@ from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Q
 from app.services.workspace import ProductDetails, Workspace
 from app.ui import fmt
 from app.ui.ops import Operations
-from app.ui.rows_model import Index
+from app.ui.rows_model import ALIGNMENT, DISPLAY, LEFT, RIGHT, TOOLTIP, Index
 
 BLOCK = 100
+MAX_ROWS = 5000  # a search lists at most this many matches
+MORE_ROWS = 1000  # fetched when the list is scrolled to its end
 SKU_ROLE = Qt.ItemDataRole.UserRole + 1
+_SKU = int(SKU_ROLE)
+_ANSWERED = frozenset({DISPLAY, TOOLTIP, ALIGNMENT, _SKU})
 
 
 def _tr(text: str) -> str:
@@ -41,6 +46,7 @@ class CatalogModel(QAbstractTableModel):
     block is in (tests wait on it)."""
 
     rows_loaded = Signal()
+    grown = Signal(int, bool)  # rows now, whether that is every match
 
     def __init__(self, ops: Operations, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -50,14 +56,66 @@ class CatalogModel(QAbstractTableModel):
         self._stale: set[str] = set()
         self._asked: set[int] = set()
         self._generation = 0
+        self._query: str | None = None  # more matches of it can be fetched
+        self._fetching = False
 
     # -- feeding -----------------------------------------------------------------------
-    def set_skus(self, skus: list[str]) -> None:
+    def set_skus(
+        self, skus: list[str], first: Sequence[ProductDetails] = (), *, query: str | None = None
+    ) -> None:
+        """Show ``skus``; ``first`` are products already fetched (the first screenful).
+        With ``query`` the SKUs are the first page of its matches: scrolling to the end
+        fetches more (Qt's fetchMore), up to ``MAX_ROWS``."""
         self.beginResetModel()
         self.skus = skus
+        self._query = query
+        self._fetching = False
+        for product in first:
+            self._rows[product.sku] = product
+            self._stale.discard(product.sku)
         self._generation += 1
         self._asked.clear()
         self.endResetModel()
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return (
+            not parent.isValid()
+            and self._query is not None
+            and not self._fetching
+            and len(self.skus) < MAX_ROWS
+        )
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if not self.canFetchMore(parent):
+            return
+        query, generation = self._query, self._generation
+        assert query is not None
+        limit = min(len(self.skus) + MORE_ROWS, MAX_ROWS)
+        self._fetching = True
+
+        def done(skus: list[str]) -> None:
+            if generation != self._generation:
+                return  # a new search replaced the rows
+            self._fetching = False
+            if len(skus) < limit or limit >= MAX_ROWS:
+                self._query = None  # that was every match (or as many as we list)
+            self.extend(skus)
+            self.grown.emit(len(self.skus), self._query is None and len(skus) < MAX_ROWS)
+
+        self.ops.run(lambda ws: ws.search_skus(query, limit=limit), on_success=done)
+
+    def extend(self, skus: list[str]) -> None:
+        """Show ``skus`` where they begin with the rows shown: the new rows are appended
+        (the view keeps its place); anything else replaces the rows."""
+        old = self.skus
+        if skus[: len(old)] != old:
+            query = self._query
+            self.set_skus(skus, query=query)
+            return
+        if len(skus) > len(old):
+            self.beginInsertRows(QModelIndex(), len(old), len(skus) - 1)
+            self.skus = skus
+            self.endInsertRows()
 
     def mark_stale(self) -> None:
         """Products may have changed: refetch rows as they are shown again."""
@@ -78,7 +136,7 @@ class CatalogModel(QAbstractTableModel):
         skus = self.skus[block * BLOCK : (block + 1) * BLOCK]
 
         def fetch(ws: Workspace) -> list[ProductDetails]:
-            return [p for p in map(ws.product, skus) if p is not None]
+            return ws.products(skus)
 
         def done(products: list[ProductDetails]) -> None:
             if generation != self._generation:
@@ -101,17 +159,16 @@ class CatalogModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(_COLUMNS)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.skus):
+        if role not in _ANSWERED:
             return None
-        sku = self.skus[index.row()]
-        if role == SKU_ROLE:
+        number = index.row()
+        if not 0 <= number < len(self.skus) or not index.isValid():
+            return None
+        sku = self.skus[number]
+        if role == _SKU:
             return sku
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            right = index.column() == 5
-            flag = Qt.AlignmentFlag.AlignRight if right else Qt.AlignmentFlag.AlignLeft
-            return int(flag | Qt.AlignmentFlag.AlignVCenter)
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return None
+        if role == ALIGNMENT:
+            return RIGHT if index.column() == 5 else LEFT
         product = self._rows.get(sku)
         if product is None or sku in self._stale:
             self._request(index.row())

@@ -8,7 +8,7 @@ import math
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, Qt, Signal
 from PySide6.QtWidgets import QDoubleSpinBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from app.services.workspace import CartView, PricedCartLine, QuantityStep
@@ -17,6 +17,7 @@ from app.ui.rows_model import Column, Index, RowsModel
 
 QTY_COLUMN = 2
 STEP_ROLE = Qt.ItemDataRole.UserRole + 2
+EDIT, STEP = int(Qt.ItemDataRole.EditRole), int(STEP_ROLE)
 
 
 def _tr(text: str) -> str:
@@ -49,9 +50,24 @@ class LinesModel(RowsModel[PricedCartLine]):
         self.currency = ""
 
     def set_cart(self, cart: CartView, steps: dict[str, QuantityStep]) -> None:
+        """Show ``cart``. When its lines are the shown ones plus some at the end (a scan),
+        only the changed and the new rows are signalled, so the view repaints one row,
+        not the whole table, and keeps its place."""
         self.steps = steps
         self.currency = cart.currency
-        self.set_rows(cart.lines)
+        old, new = self.rows, cart.lines
+        if not old or [li.line_id for li in new[: len(old)]] != [li.line_id for li in old]:
+            self.set_rows(new)
+            return
+        changed = [row for row, (a, b) in enumerate(zip(old, new, strict=False)) if a != b]
+        self.rows = list(new[: len(old)])
+        if changed:
+            last = len(self.columns) - 1
+            self.dataChanged.emit(self.index(changed[0], 0), self.index(changed[-1], last))
+        if len(new) > len(old):
+            self.beginInsertRows(QModelIndex(), len(old), len(new) - 1)
+            self.rows.extend(new[len(old) :])
+            self.endInsertRows()
 
     def row_of(self, line_id: str) -> int:
         return next((i for i, li in enumerate(self.rows) if li.line_id == line_id), -1)
@@ -63,10 +79,10 @@ class LinesModel(RowsModel[PricedCartLine]):
         return flags
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.EditRole and index.isValid() and index.column() == QTY_COLUMN:
+        if role == EDIT and index.isValid() and index.column() == QTY_COLUMN:
             line = self.row_at(index.row())
             return None if line is None else float(line.quantity)
-        if role == STEP_ROLE and index.isValid():
+        if role == STEP and index.isValid():
             line = self.row_at(index.row())
             return None if line is None else self.steps.get(line.line_id)
         return super().data(index, role)

@@ -145,6 +145,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self.nav.currentRowChanged.connect(self._show_page)
         self.carts.open_requested.connect(self.open_cart)
+        self.orders.reordered.connect(self.open_cart)
         self.sync_centre.offline_box.toggled.connect(self.offline_action.setChecked)
         self.banner.button.clicked.connect(self._banner_action)
         ctx.bus.changed.connect(self._on_changed)
@@ -174,6 +175,11 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         menu = self.menuBar().addMenu(self.tr("&File"))
+        self.open_action = self._action(self.tr("Open spreadsheet…"), QKeySequence.StandardKey.Open)
+        self.open_action.setToolTip(self.tr("Read an order spreadsheet (XLSX, CSV) into the cart"))
+        self.open_action.triggered.connect(self.open_spreadsheet)
+        menu.addAction(self.open_action)
+        menu.addSeparator()
         self.sync_action = self._action(self.tr("Sync now"), "F5")
         self.sync_action.setIcon(icon("sync"))
         self.sync_action.triggered.connect(self.ctx.request_sync)
@@ -223,8 +229,15 @@ class MainWindow(QMainWindow):
         if callable(activate):
             activate()
 
+    def open_spreadsheet(self) -> None:
+        """File ▸ Open spreadsheet…: into the cart quick order fills, shown on that screen."""
+        self.go(QUICK_ORDER)
+        self.quick.open_spreadsheet()
+
     def open_cart(self, name: str) -> None:
-        self.quick.pad.open_cart(name)
+        """Show cart ``name`` ("" for the default cart) in quick order."""
+        if (name or None) != (self.ctx.cart_name or None):
+            self.quick.pad.open_cart(name or None)
         self.go(QUICK_ORDER)
 
     def set_work_offline(self, on: bool) -> None:
@@ -270,7 +283,7 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> None:
         lines = []
-        for action in [*self.actions(), *(a for p in self.pages for a in p.actions())]:
+        for action in [*self.actions(), *(a for p in self.pages for a in p.findChildren(QAction))]:
             keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
             if keys:
                 lines.append(f"{keys:<18} {action.text().replace('&', '')}")

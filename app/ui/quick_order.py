@@ -3,9 +3,13 @@ with autocomplete and pasted blocks; the cart's lines with a running total; undo
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QEvent, QMimeData, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
+    QDragEnterEvent,
+    QDragMoveEvent,
     QDropEvent,
     QFont,
     QKeyEvent,
@@ -38,6 +42,12 @@ from app.ui.context import AppContext
 from app.ui.lines_model import QTY_COLUMN, LinesModel, QuantityDelegate
 from app.ui.quick_order_pad import CartSnapshot, QuickOrderPad
 from app.ui.scanner import ScanCatcher, ScanDetector
+from app.ui.spreadsheet_import import (
+    Imported,
+    SpreadsheetImporter,
+    ask_for_spreadsheet,
+    spreadsheet_paths,
+)
 
 FLASH_MS = 700
 SKU_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -45,9 +55,11 @@ SKU_ROLE = Qt.ItemDataRole.UserRole + 1
 
 class ScanField(QLineEdit):
     """The entry field. A multi-line paste or drop is handed over whole (``pasted``), not
-    squashed into one line; Ctrl+Z is left to the screen's "undo last scan"."""
+    squashed into one line; a dropped spreadsheet is handed over as ``files_dropped``;
+    Ctrl+Z is left to the screen's "undo last scan"."""
 
     pasted = Signal(str)
+    files_dropped = Signal(list)
 
     def event(self, event: QEvent) -> bool:
         if (
@@ -67,8 +79,25 @@ class ScanField(QLineEdit):
                 return
         super().keyPressEvent(event)
 
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if spreadsheet_paths(event.mimeData()):
+            event.acceptProposedAction()
+            return
+        super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if spreadsheet_paths(event.mimeData()):
+            event.acceptProposedAction()
+            return
+        super().dragMoveEvent(event)
+
     def dropEvent(self, event: QDropEvent) -> None:
         data: QMimeData = event.mimeData()
+        paths = spreadsheet_paths(data)
+        if paths:
+            self.files_dropped.emit(paths)
+            event.acceptProposedAction()
+            return
         if data.hasText() and "\n" in data.text().strip():
             self.pasted.emit(data.text())
             event.acceptProposedAction()
@@ -220,6 +249,11 @@ class QuickOrderPage(QWidget):
         self.undo_action.triggered.connect(self._undo)
         self.remove_action.triggered.connect(self._remove_current)
         self.checkout_action.triggered.connect(self.open_checkout)
+        self.importer = SpreadsheetImporter(ctx, self, feedback=self._show_feedback)
+        self.importer.imported.connect(self._spreadsheet_imported)
+        self.importer.dialog_closed.connect(self.focus_entry)
+        self.field.files_dropped.connect(self._files_dropped)
+        self.setAcceptDrops(True)
         self.focus_action.triggered.connect(self.focus_entry)
         self.model.quantity_edited.connect(self._quantity_edited)
         self.pad.cart_loaded.connect(self._show_cart)
@@ -301,12 +335,49 @@ class QuickOrderPage(QWidget):
         self.field.end(False)
         self.focus_entry()
 
+    # -- spreadsheets (File ▸ Open spreadsheet…, or dropped anywhere on this screen) ---------
+    def open_spreadsheet(self) -> None:
+        path = ask_for_spreadsheet(self)
+        if path is not None:
+            self.import_spreadsheet(path)
+        self.focus_entry()
+
+    def import_spreadsheet(self, path: Path) -> None:
+        """Read ``path`` into the cart being filled; asks for the columns when unsure."""
+        self.importer.open(path)
+
+    def _files_dropped(self, paths: list[Path]) -> None:
+        for path in paths:
+            self.import_spreadsheet(path)
+        self.focus_entry()
+
+    def _spreadsheet_imported(self, done: Imported) -> None:
+        self.pad.remember_undo(done.undo)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if spreadsheet_paths(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if spreadsheet_paths(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = spreadsheet_paths(event.mimeData())
+        if paths:
+            event.acceptProposedAction()
+            self._files_dropped(paths)
+
     # -- lines -------------------------------------------------------------------------
     def _show_cart(self, snapshot: CartSnapshot) -> None:
         cart = snapshot.cart
         current = self.table.currentIndex()
         self.model.set_cart(cart, snapshot.steps)
-        if current.isValid() and current.row() < self.model.rowCount():
+        focus = self.model.row_of(snapshot.focus) if snapshot.focus else -1
+        if focus >= 0:  # the line just scanned or typed: select it and scroll it into view
+            self.table.selectRow(focus)
+            self.table.scrollTo(self.model.index(focus, 0))
+        elif current.isValid() and current.row() < self.model.rowCount():
             self.table.setCurrentIndex(self.model.index(current.row(), current.column()))
         self.cart_label.setText(
             self.tr("Cart “{0}” · {1} lines").format(cart.name, len(cart.lines))

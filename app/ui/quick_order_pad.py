@@ -7,18 +7,23 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
-try:  # the quick-order engine (issue 4): parsing, checking and scan resolution
-    from app.services.quickorder import QuickOrderService, ScanSession
-except ImportError:  # pragma: no cover - a tree without it falls back to simple parsing
-    QuickOrderService = None  # type: ignore[assignment,misc]
-    ScanSession = None  # type: ignore[assignment,misc]
+if TYPE_CHECKING:
+    from app.services.quickorder import ScanSession
 
-from app.services.workspace import CartView, QuantityStep, Workspace, WorkspaceError
+from app.services.workspace import (
+    CartView,
+    PricedCartLine,
+    QuantityStep,
+    Workspace,
+    WorkspaceError,
+)
 from app.ui import fmt
 from app.ui.bus import Changes
 from app.ui.context import AppContext
@@ -43,8 +48,12 @@ class Entry:
 
 @dataclass(frozen=True, slots=True)
 class CartSnapshot:
+    """The cart as shown; ``focus`` is the line the last addition touched (shown to the
+    person), None after a plain reload."""
+
     cart: CartView
     steps: dict[str, QuantityStep]
+    focus: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,18 +99,54 @@ def parse_block(text: str) -> list[Entry]:
     return entries
 
 
+def _engine() -> ModuleType | None:
+    """The quick-order engine (parsing, checking, scan resolution), imported on first use
+    by a worker: it pulls in openpyxl and more, which the window does not need to open."""
+    try:
+        from app.services import quickorder
+    except ImportError:  # pragma: no cover - a tree without it falls back to simple parsing
+        return None
+    return quickorder
+
+
 def _quantities(ws: Workspace, cart: str | None) -> dict[str, Decimal]:
-    return {li.line_id: li.quantity for li in ws.cart(cart).lines}
+    return ws.cart_quantities(cart)
+
+
+@dataclass(frozen=True, slots=True)
+class CartPatch:
+    """The lines an addition touched, re-priced (a line not among ``lines`` is gone)."""
+
+    cart_id: str
+    touched: frozenset[str]
+    lines: list[PricedCartLine]
+    steps: dict[str, QuantityStep]
+
+
+def patched(snapshot: CartSnapshot, patch: CartPatch) -> CartSnapshot:
+    """``snapshot`` with the patch's lines replaced, added at the end, or removed."""
+    fresh = {line.line_id: line for line in patch.lines}
+    lines = [
+        fresh.pop(line.line_id, line)
+        for line in snapshot.cart.lines
+        if line.line_id in fresh or line.line_id not in patch.touched
+    ]
+    lines += fresh.values()
+    total = sum((line.line_total or Decimal(0) for line in lines), Decimal(0))
+    cart = replace(snapshot.cart, lines=lines, total=total, local_changes=True)
+    focus = patch.lines[-1].line_id if patch.lines else None
+    return CartSnapshot(cart, {**snapshot.steps, **patch.steps}, focus)
 
 
 def add_text(ws: Workspace, cart: str | None, text: str) -> AddReport:
     """Runs on the DB worker: typed or pasted lines, checked by the quick-order engine (its
     parser understands "10 x FAS-1", Excel copies with a header row, part numbers…); the
     good lines are added, every other line says why not."""
-    if QuickOrderService is None:
+    engine = _engine()
+    if engine is None:
         return add_entries(ws, cart, parse_block(text))
     before = _quantities(ws, cart)
-    outcome = QuickOrderService(ws).paste(text, cart=cart)
+    outcome = engine.QuickOrderService(ws).paste(text, cart=cart)
     lines = outcome.report.lines
     several = len(lines) > 1
     problems = [
@@ -118,14 +163,18 @@ def add_text(ws: Workspace, cart: str | None, text: str) -> AddReport:
 
 
 def add_scans(
-    ws: Workspace, cart: str | None, codes: list[str], session: ScanSession | None
+    ws: Workspace, cart: str | None, codes: list[str], sessions: list[ScanSession]
 ) -> AddReport:
     """Runs on the DB worker: resolve scanned codes (GTINs, GS1-128, our labels, locations)
-    and add each product; ``session`` carries the scan location from one scan to the next."""
-    if QuickOrderService is None or session is None:
+    and add each product. ``sessions`` holds the scan session (created here on the first
+    scan) that carries the scan location from one scan to the next."""
+    engine = _engine()
+    if engine is None:
         return add_entries(ws, cart, [Entry(code) for code in codes])
+    if not sessions:
+        sessions.append(engine.ScanSession())
     before = _quantities(ws, cart)
-    batch = QuickOrderService(ws).scan(codes, cart=cart, session=session)
+    batch = engine.QuickOrderService(ws).scan(codes, cart=cart, session=sessions[0])
     problems = [e.message for e in batch.events if not e.result.ok]
     added = [f"{a.sku} × {fmt.qty(a.quantity)} {a.unit}" for a in batch.added]
     undo = {a.line_id: before.get(a.line_id, Decimal(0)) for a in batch.added}
@@ -172,7 +221,8 @@ class QuickOrderPad(QObject):
         self.ops = ctx.ops
         self.snapshot: CartSnapshot | None = None
         self._undo: list[list[tuple[str, Decimal]]] = []
-        self._scans = ScanSession() if ScanSession is not None else None
+        self._scans: list[ScanSession] = []  # filled by the worker on the first scan
+        self._quiet = False  # announcing a change this pad has already applied
         ctx.bus.changed.connect(self._on_changed)
 
     @property
@@ -195,7 +245,7 @@ class QuickOrderPad(QObject):
         self.cart_loaded.emit(snapshot)
 
     def _on_changed(self, changes: Changes) -> None:
-        if changes.cart or changes.catalog:
+        if (changes.cart or changes.catalog) and not self._quiet:
             self.refresh()
 
     def open_cart(self, name: str | None) -> None:
@@ -206,7 +256,7 @@ class QuickOrderPad(QObject):
 
     # -- adding ------------------------------------------------------------------------
     def _new_scan_session(self) -> None:
-        self._scans = ScanSession() if ScanSession is not None else None
+        self._scans = []
 
     def scan(self, code: str) -> None:
         """A scanner burst: add one of the scanned unit (a case barcode adds a case)."""
@@ -226,7 +276,31 @@ class QuickOrderPad(QObject):
         self._run(lambda ws: add_text(ws, name, text))
 
     def _run(self, work: Callable[[Workspace], AddReport]) -> None:
-        self.ops.run(work, on_success=self._added, changes=CART_CHANGES)
+        """Run an addition and re-price only the lines it touched (a full re-pricing of a
+        long cart after every scan would keep the scanner waiting)."""
+        name = self.cart_name
+
+        def job(ws: Workspace) -> tuple[AddReport, CartPatch]:
+            report = work(ws)
+            touched = frozenset(line_id for line_id, _before in report.undo)
+            cart_id, lines, steps = ws.cart_lines_priced(name, touched)
+            return report, CartPatch(cart_id, touched, lines, steps)
+
+        self.ops.run(job, on_success=self._patched)
+
+    def _patched(self, result: tuple[AddReport, CartPatch]) -> None:
+        report, patch = result
+        snapshot = self.snapshot
+        if snapshot is not None and snapshot.cart.cart_id == patch.cart_id:
+            self._loaded(patched(snapshot, patch))
+            self._quiet = True  # the other screens hear of it; these lines are current
+            try:
+                self.ctx.bus.announce(CART_CHANGES)
+            finally:
+                self._quiet = False
+        else:
+            self.ctx.bus.announce(CART_CHANGES)  # another cart is shown: reload it
+        self._added(report)
 
     def _added(self, report: AddReport) -> None:
         if report.undo:
@@ -249,6 +323,11 @@ class QuickOrderPad(QObject):
     @property
     def can_undo(self) -> bool:
         return bool(self._undo)
+
+    def remember_undo(self, step: list[tuple[str, Decimal]]) -> None:
+        """An addition made elsewhere (a spreadsheet import) that Ctrl+Z takes back."""
+        if step:
+            self._undo.append(step)
 
     def undo(self) -> None:
         """Put back the quantities from before the last addition (removing new lines)."""

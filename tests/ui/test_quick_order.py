@@ -69,8 +69,12 @@ def test_a_paste_of_60_lines_becomes_a_cart(
     assert snapshot is not None and snapshot.cart.total > 0
     assert "Total" in page.total.text()
     with Workspace(data_dir) as ws:  # the cart is stored, with its outbox entries
-        assert len(ws.cart().lines) == 60
+        stored = ws.cart()
+        assert len(stored.lines) == 60
         assert ws.status().outbox["pending"] >= 60
+    # Only the touched lines were re-priced: the screen agrees with a full pricing.
+    assert snapshot.cart.total == stored.total
+    assert [li.line_id for li in snapshot.cart.lines] == [li.line_id for li in stored.lines]
 
     # Ctrl+Z takes the whole paste back.
     QTest.keySequence(page.field, QKeySequence(QKeySequence.StandardKey.Undo))

@@ -82,6 +82,15 @@ def test_a_scan_burst_anywhere_on_the_screen_lands_as_a_line(
     assert page.last_flash == "good"
     assert page.field.text() == ""
     assert page.field.hasFocus()  # focus returns to the entry field
+    assert page.table.currentIndex().row() == 0  # the scanned line is selected
+
+    # A second product: added at the end without reloading the table, and selected.
+    other = orderable_skus(data_dir, 2)[1]
+    with qtbot.assertNotEmitted(page.model.modelReset):
+        type_keys(page.table, other)
+        press_enter(page.table)
+        wait_for(qtbot, window, lambda: page.model.rowCount() == 2)
+    assert page.table.currentIndex().row() == 1
 
 
 def test_slow_typing_is_typing_not_a_scan(

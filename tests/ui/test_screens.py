@@ -63,8 +63,7 @@ def test_shortcuts_and_catalog_detail(
     page = window.catalog
     wait_for(qtbot, window, lambda: page.search.hasFocus() and page.model.rowCount() > 0)
     type_keys(page.search, "screw")
-    qtbot.wait(200)  # the search waits for a pause in typing
-    wait_for(qtbot, window, lambda: page._searched == "screw" and page.card is not None)
+    wait_for(qtbot, window, lambda: page.shown_query == "screw" and page.card is not None)
     assert page.model.rowCount() > 0
     first = page.model.product(0)
     assert first is not None and "screw" in (first.name + (first.description or "")).lower()
