@@ -8,14 +8,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QInputDialog,
     QLabel,
     QMessageBox,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -25,10 +23,10 @@ from app.ui import fmt
 from app.ui.bus import Changes
 from app.ui.context import AppContext
 from app.ui.lists import LIST_CHANGES, ListsPanel, quickorder_service
+from app.ui.rows_model import Column, RowsModel, row_table
 
 if TYPE_CHECKING:
     from app.services.quickorder import SavedList
-from app.ui.rows_model import Column, RowsModel
 
 
 def carts_model(parent: QWidget | None = None) -> RowsModel[Cart]:
@@ -56,12 +54,7 @@ class CartsPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.model = carts_model(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = row_table(self.model)
         for column, width in enumerate((220, 80, 60, 140)):
             self.table.setColumnWidth(column, width)
         self.new_action = QAction(self.tr("New cart…"), self)

@@ -11,13 +11,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -26,7 +24,7 @@ from app.services.workspace import Workspace, WorkspaceError
 from app.ui import fmt
 from app.ui.bus import Changes
 from app.ui.context import AppContext
-from app.ui.rows_model import Column, RowsModel
+from app.ui.rows_model import Column, RowsModel, row_table
 
 if TYPE_CHECKING:  # imported on first use, off the start-up path (openpyxl, barcodes)
     from app.services.quickorder import QuickOrderOutcome, QuickOrderService, SavedList
@@ -100,12 +98,7 @@ class ListsPanel(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.model = lists_model(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = row_table(self.model)
         self.table.setColumnWidth(0, 260)
         self.hint = QLabel()
         self.report: ImportReportDialog | None = None

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QDate, QItemSelection, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
@@ -33,7 +32,7 @@ from app.ui import fmt
 from app.ui.bus import Changes
 from app.ui.context import AppContext
 from app.ui.review import ReviewDialog
-from app.ui.rows_model import Column, RowsModel
+from app.ui.rows_model import Column, RowsModel, row_table
 
 if TYPE_CHECKING:  # imported on first use, off the start-up path (openpyxl)
     from app.services.quickorder import QuickOrderOutcome, QuickOrderService, SavedList
@@ -146,13 +145,8 @@ class OrdersPage(QWidget):
         self.clear_button = QPushButton(self.tr("Clear filters"))
         self.count = QLabel()
         self.model = orders_model(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
+        self.table = row_table(self.model)
         self.table.setAlternatingRowColors(True)
-        self.table.horizontalHeader().setStretchLastSection(True)
         for column, width in enumerate((118, 92, 86, 128, 44, 96)):
             self.table.setColumnWidth(column, width)
         self.header = QLabel(self.tr("Pick an order"))

@@ -15,6 +15,7 @@ from PySide6.QtCore import (
     Qt,
 )
 from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QAbstractItemView, QTableView
 
 R = TypeVar("R")
 Index = QModelIndex | QPersistentModelIndex
@@ -93,3 +94,14 @@ class RowsModel(QAbstractTableModel, Generic[R]):
         ):
             return self.columns[section].title
         return None
+
+
+def row_table(model: QAbstractTableModel) -> QTableView:
+    """A read-only table of whole-row, single selections over `model` (the app's list look)."""
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
