@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from server.accounts.models import Account, User
+from server.accounts.models import User
 from server.auth.models import LoginAttempt, RefreshToken
 from server.auth.passwords import verify_password
 from server.auth.tokens import (
@@ -142,9 +142,3 @@ def family_is_live(session: Session, family: str) -> bool:
         )
         or 0
     ) > 0
-
-
-def account_of(session: Session, user: User) -> Account:
-    account = session.get(Account, user.account_id)
-    assert account is not None  # FK guarantees it
-    return account
