@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from server.accounts.models import Account, Role, ShipTo, User
+from server.approvals.models import ApprovalDecision, ApprovalRuleRow, OrderApproval
 from server.auth.models import LoginAttempt, RefreshToken
 from server.carts.models import Cart, CartLine
 from server.catalog.models import Assortment, AssortmentProduct, Product, ProductUnit
@@ -24,6 +25,8 @@ from server.sync.models import Device, Mutation
 __all__ = [
     "Account",
     "ApiKey",
+    "ApprovalDecision",
+    "ApprovalRuleRow",
     "Assortment",
     "AssortmentProduct",
     "Base",
@@ -39,6 +42,7 @@ __all__ = [
     "LoginAttempt",
     "Mutation",
     "Order",
+    "OrderApproval",
     "OrderLine",
     "OrderStatus",
     "OrderStatusEvent",

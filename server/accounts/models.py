@@ -44,6 +44,8 @@ class Account(Base):
     price_list_id: Mapped[int | None] = mapped_column(ForeignKey("price_lists.id"))
     # Percent by which a re-priced order may rise without the buyer confirming it.
     price_tolerance_pct: Mapped[Decimal] = mapped_column(default=Decimal(0))
+    # Whether an account admin's own orders skip the approval rules.
+    admin_bypass_approval: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     ship_tos: Mapped[list[ShipTo]] = relationship(back_populates="account")

@@ -22,6 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from server.accounts.models import Account, ShipTo, User
+from server.approvals.models import ApprovalRuleRow
 from server.carts.models import Cart
 from server.catalog.models import Assortment, AssortmentProduct, Product
 from server.changes.models import BucketCounter, Change, ServerMeta
@@ -211,6 +212,14 @@ def live_keys(session: Session, bucket: str) -> list[RowChange]:
         out += [
             RowChange("cart", str(i))
             for i in session.scalars(select(Cart.id).where(Cart.account_id == owner))
+        ]
+        out += [
+            RowChange("approval_rule", str(i))
+            for i in session.scalars(
+                select(ApprovalRuleRow.id).where(
+                    ApprovalRuleRow.account_id == owner, ApprovalRuleRow.deleted.is_(False)
+                )
+            )
         ]
         out += [
             RowChange("order", str(i))

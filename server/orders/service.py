@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from server.accounts.models import Account, ShipTo, User
+from server.approvals.service import route
 from server.carts.models import Cart
 from server.carts.service import ORDERING_ROLES, parse_quantity, parse_uuid, require_role
 from server.changes.service import RowChange, account_bucket, bump_bucket, record_changes
@@ -35,6 +36,8 @@ def _record(session: Session, order: Order) -> None:
 def _result(order: Order, message: str = "") -> Outcome:
     review = orjson.loads(order.review) if order.review else None
     status = "needs_confirmation" if order.status == OrderStatus.NEEDS_CONFIRMATION else "applied"
+    if order.status == OrderStatus.PENDING_APPROVAL and not message and order.history:
+        message = order.history[-1].note
     if status == "needs_confirmation" and not message and review:
         parts = list(review.get("reasons", []))
         parts += [
@@ -167,7 +170,9 @@ def submit(session: Session, account: Account, user: User, args: dict[str, Any])
             "; ".join(check.reasons) or "prices or lines changed since the order was built",
         )
     else:
-        _set_status(order, OrderStatus.SUBMITTED)
+        session.flush()
+        if not route(session, account, order):
+            _set_status(order, OrderStatus.SUBMITTED)
     if cart is not None:
         cart.status = "submitted"
         record_changes(session, account_bucket(account.id), [RowChange("cart", str(cart.id))])
@@ -226,6 +231,8 @@ def confirm_changes(
     else:
         order.review = None
         _set_status(order, OrderStatus.SUBMITTED, "changes confirmed by " + user.email)
+        session.flush()
+        route(session, account, order)
     session.flush()
     _record(session, order)
     return _result(order)

@@ -13,7 +13,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from app.domain.pricing import ContractPrice as ContractTerms
@@ -37,6 +37,7 @@ from server.models import (
     Warehouse,
 )
 from server.seed.accounts import SeededAccount, account_specs, build_accounts
+from server.seed.approvals import route_history, seed_rules, seed_waiting_orders
 from server.seed.assortments import ASSORTMENTS, assortment_rows
 from server.seed.catalog import CatalogGenerator, CatalogProduct
 from server.seed.fulfilment import OrderBook
@@ -127,8 +128,14 @@ def seed_demo(
         writer.write(User, sorted(account_rows.users, key=lambda r: r["manager_id"] is not None))
         _write_orders(writer, rngs, account_rows.seeded, pool, lists, today=today, stamp=stamp)
         session.flush()
+        seed_rules(session, account_rows.seeded)
+        route_history(session)
         start_history(session)
         writer.reset_sequences()
+        seed_waiting_orders(session, account_rows.seeded, seed=seed, stamp=stamp)
+        session.flush()
+        orders = session.scalar(select(func.count(Order.id))) or 0
+        order_lines = session.scalar(select(func.count(OrderLine.id))) or 0
     return SeedReport(
         users=[
             DemoUser(u.email, u.password, u.name, list(u.roles), a.spec.number, a.spec.name)
@@ -137,8 +144,8 @@ def seed_demo(
         ],
         accounts=len(account_rows.accounts),
         products=writer.counts.get("products", 0),
-        orders=writer.counts.get("orders", 0),
-        order_lines=writer.counts.get("order_lines", 0),
+        orders=orders,
+        order_lines=order_lines,
         seconds=round(time.perf_counter() - started, 3),
     )
 

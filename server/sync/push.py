@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from server.accounts.models import Account, User
+from server.approvals import service as approvals
 from server.carts import service as carts
 from server.changes.models import BucketCounter
 from server.db import utcnow
@@ -35,6 +36,10 @@ HANDLERS: dict[str, Handler] = {
     "order.submit": orders.submit,
     "order.confirm_changes": orders.confirm_changes,
     "order.cancel": orders.cancel,
+    "approval.decide": approvals.decide,
+    "approval_rule.save": approvals.save_rule,
+    "approval_rule.delete": approvals.delete_rule,
+    "user.set_limit": approvals.set_limit,
 }
 MAX_BATCH = 500
 

@@ -18,6 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from server.accounts.models import Account, ShipTo, User
+from server.approvals.models import ApprovalRuleRow
+from server.approvals.service import approval_docs, rule_doc
 from server.carts.models import Cart
 from server.catalog.models import AssortmentProduct, Product, ProductUnit
 from server.erp.carriers import tracking_url
@@ -250,6 +252,7 @@ def _account_row(session: Session, account: Account) -> Data:
         "open_balance": _s(account.open_balance),
         "on_hold": account.on_hold,
         "price_tolerance_pct": _s(account.price_tolerance_pct),
+        "admin_bypass_approval": account.admin_bypass_approval,
         "parent_number": parent.number if parent else None,
     }
 
@@ -439,6 +442,7 @@ def load_account_entities(
                 .options(selectinload(Order.lines), selectinload(Order.history))
             ).all()
             shipments, line_info = _fulfilment(session, orders)
+            approvals = approval_docs(session, list(orders))
             for o in orders:
                 out[str(o.client_order_id)] = order_data(
                     o,
@@ -447,4 +451,17 @@ def load_account_entities(
                     shipments=shipments.get(o.id, []),
                     line_info=line_info,
                 )
+                out[str(o.client_order_id)]["approval"] = approvals.get(o.id)
+    elif entity == "approval_rule":
+        names = dict(
+            session.execute(select(User.id, User.name).where(User.account_id == account_id)).all()
+        )
+        for r in session.scalars(
+            select(ApprovalRuleRow).where(
+                ApprovalRuleRow.account_id == account_id,
+                ApprovalRuleRow.id.in_(_uuids(keys)),
+                ApprovalRuleRow.deleted.is_(False),
+            )
+        ):
+            out[str(r.id)] = rule_doc(r, names.get(r.updated_by_id) if r.updated_by_id else None)
     return out

@@ -1,0 +1,1 @@
+"""Approval rules of buyer accounts, the approval state of orders, and decisions."""
