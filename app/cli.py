@@ -315,6 +315,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_orders)
 
+    from app.cli_approvals import add_commands as add_approval_commands
+
+    add_approval_commands(sub)
+
     p = sub.add_parser("diagnostics", help="versions, data folder and sync state for support")
     p.set_defaults(func=cmd_diagnostics)
 

@@ -160,6 +160,42 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_update_user(args: argparse.Namespace) -> int:
+    """Change a user's roles, active flag or manager; pending approvals are re-routed."""
+    from server.accounts.models import Account, User, format_roles, parse_roles
+    from server.approvals.service import reroute_pending
+    from server.changes.service import RowChange, account_bucket, record_changes
+    from server.db import make_engine, make_sessionmaker, transaction
+
+    sessions = make_sessionmaker(make_engine(_settings(args).database_url))
+    with transaction(sessions) as session:
+        user = session.scalar(select(User).where(User.email == args.email.strip().lower()))
+        if user is None:
+            print(f"update-user: no user {args.email}", file=sys.stderr)
+            return 1
+        if args.roles is not None:
+            try:
+                user.roles_raw = format_roles(set(parse_roles(args.roles)))
+            except ValueError as exc:
+                print(f"update-user: {exc}", file=sys.stderr)
+                return 2
+        if args.active is not None:
+            user.active = args.active == "yes"
+        if args.manager is not None:
+            manager = session.scalar(select(User).where(User.email == args.manager.lower()))
+            if manager is None or manager.account_id != user.account_id:
+                print(f"update-user: no user {args.manager} in the same account", file=sys.stderr)
+                return 1
+            user.manager_id = manager.id
+        session.flush()
+        record_changes(session, account_bucket(user.account_id), [RowChange("user", str(user.id))])
+        account = session.get(Account, user.account_id)
+        rerouted = reroute_pending(session, account) if account is not None else 0
+        state = "active" if user.active else "disabled"
+        print(f"{user.email}: {user.roles_raw}, {state}; {rerouted} pending order(s) re-routed")
+    return 0
+
+
 def cmd_erp(args: argparse.Namespace) -> int:
     """api-key and simulate-erp: see server/erp/commands.py."""
     from server.db import make_engine
@@ -218,6 +254,13 @@ def build_parser() -> argparse.ArgumentParser:
     cu.add_argument("--roles", default="buyer", help='e.g. "buyer approver"')
     cu.add_argument("--password", help="default: $ORDERPAD_NEW_USER_PASSWORD or a prompt")
     cu.set_defaults(func=cmd_create_user)
+
+    uu = sub.add_parser("update-user", help="change a user's roles, manager or active flag")
+    uu.add_argument("email")
+    uu.add_argument("--roles", help='the new roles, e.g. "buyer approver"')
+    uu.add_argument("--active", choices=["yes", "no"])
+    uu.add_argument("--manager", metavar="EMAIL")
+    uu.set_defaults(func=cmd_update_user)
 
     from server.erp.commands import add_parsers as add_erp_parsers
 

@@ -10,7 +10,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import orjson
@@ -44,6 +44,10 @@ _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 # above), named here so the UI never imports app.store.
 Cart = cart_store.Cart
 OrderSummary = cart_store.OrderSummary
+
+
+if TYPE_CHECKING:
+    from app.services.approvals import ApprovalDesk
 
 
 class WorkspaceError(Exception):
@@ -449,6 +453,13 @@ class Workspace:
             (f"%{needle}%",),
         )
         return {str(key) for (key,) in rows}
+
+    @property
+    def approvals(self) -> ApprovalDesk:
+        """Approval queue, decisions, the pre-submit preview and rules (app.services.approvals)."""
+        from app.services.approvals import ApprovalDesk
+
+        return ApprovalDesk(self)
 
     def _order_id(self, ref: str) -> str:
         for order in self.orders():

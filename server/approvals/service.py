@@ -177,7 +177,7 @@ def _record(session: Session, account_id: int, *changes: RowChange) -> None:
     record_changes(session, account_bucket(account_id), list(changes))
 
 
-def _return_to_carts(session: Session, order: Order, comment: str) -> Cart:
+def _return_to_carts(session: Session, order: Order) -> Cart:
     """A rejected order's lines go back to the buyer: its cart reopens, or a new cart."""
     cart = session.get(Cart, order.cart_id) if order.cart_id else None
     if cart is not None and cart.status == "submitted":
@@ -269,19 +269,23 @@ def decide(session: Session, account: Account, user: User, args: dict[str, Any])
     state = outcome(steps)
     if state == "approved":
         _history(order, OrderStatus.SUBMITTED, f"approved by {user.name}{said}")
+        message = f"order {order.number} approved: on its way to the supplier"
     elif state == "rejected":
-        _history(order, OrderStatus.REJECTED, f"rejected by {user.name}: {comment}")
-        cart = _return_to_carts(session, order, comment)
-        changes.append(RowChange("cart", str(cart.id)))
-    else:
+        cart = _return_to_carts(session, order)
         _history(
             order,
-            OrderStatus.PENDING_APPROVAL,
-            _waiting_note(steps, buyer, people, f"level {levels[-1]} approved by {user.name}"),
+            OrderStatus.REJECTED,
+            f"rejected by {user.name}: {comment}; the lines are back in cart {cart.name!r}",
         )
+        changes.append(RowChange("cart", str(cart.id)))
+        message = f"order {order.number} rejected; its lines are back in the buyer's carts"
+    else:
+        note = _waiting_note(steps, buyer, people, f"level {levels[-1]} approved by {user.name}")
+        _history(order, OrderStatus.PENDING_APPROVAL, note)
+        message = f"order {order.number}: {note}"
     session.flush()
     _record(session, account.id, *changes)
-    return applied(f"order {order.number} {order.status}", order_status=order.status, **result)
+    return applied(message, order_status=order.status, **result)
 
 
 def reroute_pending(session: Session, account: Account) -> int:
