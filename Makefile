@@ -53,12 +53,11 @@ dist: $(DIST_STAMP)
 selftest: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/orderpad --self-test
 
-## Benchmarks with their baselines; results in bench/results.json and
-## bench/quickorder-results.json (BENCH_ARGS="--skus 20000").
+## Every benchmark beside its baseline, one table: printed, in bench/results.json and in
+## docs/benchmarks.md (BENCH_ARGS="--skus 20000 --clients 20", "--only server"; see
+## `python -m bench --help`).
 bench: $(STAMP)
-	$(BIN)/python -m bench.sync_bench $(BENCH_ARGS)
-	$(BIN)/python -m bench.quickorder_bench $(BENCH_ARGS)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.ui_bench $(BENCH_ARGS)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench $(BENCH_ARGS)
 
 ## Re-pin constraints.txt to what is installed now.
 lock: $(STAMP)

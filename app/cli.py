@@ -169,7 +169,11 @@ def cmd_outbox(args: argparse.Namespace) -> int:
 
 
 def cmd_orders(args: argparse.Namespace) -> int:
+    from app import cli_orders
+
     with _workspace(args) as ws:
+        if args.action == "show":
+            return cli_orders.cmd_order_show(ws, args)
         if args.action == "confirm":
             if not args.order:
                 print("orders confirm: name the order (number or id)", file=sys.stderr)
@@ -177,15 +181,15 @@ def cmd_orders(args: argparse.Namespace) -> int:
             ws.confirm_order(args.order, remove_lines=args.remove_line or [])
             print(f"confirmation of {args.order} queued; it is sent on the next sync")
             return 0
+        if args.json:  # with each order's timeline, line quantities and shipments
+            _print_json(cli_orders.orders_json(ws))
+            return 0
         orders = ws.orders()
-    if args.json:
-        _print_json(orders)
-    else:
-        for o in orders:
-            print(
-                f"{o.number or '(queued)':12} {o.status:20} {o.po_number or '':12} "
-                f"{o.subtotal or ''} {o.currency or ''}"
-            )
+    for o in orders:
+        print(
+            f"{o.number or '(queued)':12} {o.status:20} {o.po_number or '':12} "
+            f"{o.subtotal or ''} {o.currency or ''}"
+        )
     return 0
 
 
@@ -308,12 +312,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_outbox)
 
-    p = sub.add_parser("orders", help="orders; `orders confirm ORDER` accepts changes")
-    p.add_argument("action", nargs="?", choices=["list", "confirm"], default="list")
+    p = sub.add_parser(
+        "orders",
+        help="orders; `orders show ORDER` the timeline, lines and shipments (ORDER: number, PO "
+        "number, ERP number or id); `orders confirm ORDER` accepts changes",
+    )
+    p.add_argument("action", nargs="?", choices=["list", "show", "confirm"], default="list")
     p.add_argument("order", nargs="?")
     p.add_argument("--remove-line", type=int, action="append", help="line number to drop")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_orders)
+
+    from app.cli_orders import add_commands as add_order_commands
+
+    add_order_commands(sub)
 
     from app.cli_approvals import add_commands as add_approval_commands
 

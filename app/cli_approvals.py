@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from app.services.approvals import ApprovalView, when
+from app.services.approvals import ApprovalView, past, when
 
 
 def _desk(args: argparse.Namespace) -> Any:
@@ -27,7 +27,7 @@ def _print_json(value: Any) -> None:
 def _line(v: ApprovalView) -> str:
     total = f"{v.total:,.2f} {v.currency or ''}" if v.total is not None else "?"
     who = ", ".join(v.waiting_for) or "-"
-    mine = f"  [you {v.queued_decision}d: not synced yet]" if v.queued_decision else ""
+    mine = f"  [you {past(v.queued_decision)}: not synced yet]" if v.queued_decision else ""
     level = f"level {v.level}" if v.level else v.status.replace("_", " ")
     return (
         f"{v.ref:<12} {v.po_number or '':<16} {v.buyer:<22} {total:>16}  {level:<10} "
@@ -66,7 +66,7 @@ def cmd_show(args: argparse.Namespace) -> int:
                 print(f"    comment: {s.comment}")
         for d in v.decisions:
             noop = " (already decided)" if d.noop else ""
-            print(f"  {when(d.at)}  {d.by} {d.decision}d{noop}  {d.comment}")
+            print(f"  {when(d.at)}  {d.by} {past(d.decision)}{noop}  {d.comment}")
     return 0
 
 

@@ -5,17 +5,14 @@ locally through ``Replica.apply_page`` so no server is needed:
 - 500 pasted lines checked and priced;
 - scan resolution latency (p50/p95 over 10,000 scans, one read transaction each).
 
-    python -m bench.quickorder_bench [--skus 100000] [--out bench/quickorder-results.json]
+Run through the bench runner: ``python -m bench --only quickorder [--skus 100000]``.
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import json
 import random
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -29,8 +26,8 @@ from app.services.quickorder import QuickOrderService
 from app.services.workspace import Workspace
 from app.store.pages import BucketPage
 from app.store.replica import Replica
+from bench.record import Record, result
 
-ROOT = Path(__file__).resolve().parents[1]
 PAGE = 5000
 LINES = 5000
 PASTE_LINES = 500
@@ -143,18 +140,25 @@ def timed(action: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def run(skus: int = 100_000, data_dir: Path | None = None) -> list[dict[str, Any]]:
-    """Run every benchmark; ``data_dir`` reuses a replica built earlier by this module."""
-    results: list[dict[str, Any]] = []
+def run(
+    skus: int = 100_000,
+    data_dir: Path | None = None,
+    *,
+    lines: int = LINES,
+    scans: int = SCANS,
+) -> list[Record]:
+    """Run every benchmark (an XLSX of ``lines`` rows, ``scans`` scans); ``data_dir`` reuses
+    a replica built earlier by this module."""
+    results: list[Record] = []
     rng = random.Random(4)
     with tempfile.TemporaryDirectory(prefix="orderpad-qo-bench-") as tmp:
         tmpdir = Path(tmp)
         data = data_dir or tmpdir / "data"
         if data_dir is None:
             seconds = build_replica(data, skus)
-            results.append(_result(f"replica of {skus} SKUs via apply_page", seconds, "s"))
+            results.append(result(f"replica of {skus} SKUs via apply_page", seconds, "s"))
         xlsx = tmpdir / "order.xlsx"
-        write_order_xlsx(xlsx, skus, LINES, rng)
+        write_order_xlsx(xlsx, skus, lines, rng)
         noon = dt.datetime(2026, 11, 24, 12, tzinfo=dt.UTC)
         with Workspace(data, clock=lambda: noon) as ws:
             service = QuickOrderService(ws)
@@ -162,79 +166,34 @@ def run(skus: int = 100_000, data_dir: Path | None = None) -> list[dict[str, Any
             base = best_of(3, lambda: bare_read(xlsx))
             took = best_of(3, lambda: timed(lambda: service.import_file(xlsx, dry_run=True)))
             outcome = service.import_file(xlsx, dry_run=True)
-            assert outcome.report is not None and len(outcome.report.rows()) == LINES
+            assert outcome.report is not None and len(outcome.report.rows()) == lines
             results.append(
-                _result(f"{LINES}-line XLSX validated and priced", took, "s", baseline=base,
-                        target=3.0, passed=took < 3.0 and took <= 1.5 * base,
-                        note="baseline: bare openpyxl read (read-only, values) of the file; "
-                             "target < 3 s and within 1.5x")
+                result(f"{lines}-line XLSX validated and priced", took, "s", baseline=base,
+                       target=3.0, passed=took < 3.0 and took <= 1.5 * base,
+                       note="best of 3; baseline: bare openpyxl read (read-only, values) of "
+                            "the file; target < 3 s and within 1.5x the baseline")
             )  # fmt: skip
             text = "\n".join(
                 f"{_sku(rng.randrange(skus))}\t{rng.randint(1, 50)}" for _ in range(PASTE_LINES)
             )
             took = best_of(3, lambda: timed(lambda: service.check_text(text)))
             results.append(
-                _result(f"paste of {PASTE_LINES} lines checked and priced", took, "s",
-                        target=1.0, passed=took < 1.0)
+                result(f"paste of {PASTE_LINES} lines checked and priced", took, "s",
+                       target=1.0, note="best of 3")
             )  # fmt: skip
             took = timed(lambda: service.paste(text, cart="bench"))
-            results.append(_result(f"paste of {PASTE_LINES} lines added to a cart", took, "s"))
-            codes = [_ean(rng.randrange(skus)) for _ in range(SCANS)]
+            results.append(result(f"paste of {PASTE_LINES} lines added to a cart", took, "s"))
+            codes = [_ean(rng.randrange(skus)) for _ in range(scans)]
             latencies = []
             for code in codes:
                 start = time.perf_counter()
-                result = service.resolve_scan(code)
+                match = service.resolve_scan(code)
                 latencies.append((time.perf_counter() - start) * 1000)
-                assert result.ok
+                assert match.ok
             cuts = statistics.quantiles(latencies, n=100)
-            results.append(_result(f"scan resolution p50 ({SCANS} scans)", cuts[49], "ms"))
+            results.append(result(f"scan resolution p50 ({scans} scans)", cuts[49], "ms"))
             results.append(
-                _result(f"scan resolution p95 ({SCANS} scans)", cuts[94], "ms", target=5.0,
-                        passed=cuts[94] < 5.0)
+                result(f"scan resolution p95 ({scans} scans)", cuts[94], "ms", target=5.0,
+                       note="EAN to product, unit and price; one read transaction each")
             )  # fmt: skip
     return results
-
-
-def _result(
-    name: str,
-    value: float,
-    unit: str,
-    *,
-    baseline: float | None = None,
-    target: float | None = None,
-    passed: bool | None = None,
-    note: str | None = None,
-) -> dict[str, Any]:
-    result: dict[str, Any] = {
-        "name": name,
-        "value": round(value, 3),
-        "unit": unit,
-        "baseline": None if baseline is None else round(baseline, 3),
-        "ratio": None if baseline is None else round(value / baseline, 2),
-        "target": target,
-    }
-    if passed is not None:
-        result["pass"] = passed
-    if note:
-        result["note"] = note
-    return result
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--skus", type=int, default=100_000)
-    parser.add_argument("--out", default=str(ROOT / "bench" / "quickorder-results.json"))
-    args = parser.parse_args(argv)
-    results = run(args.skus)
-    Path(args.out).write_text(json.dumps(results, indent=2))
-    for r in results:
-        print(
-            f"{r['name']:45} {r['value']:>9} {r['unit']:3} baseline {r['baseline']!s:>6} "
-            f"ratio {r['ratio']!s:>5} target {r['target']!s:>5} "
-            f"{'' if 'pass' not in r else ('PASS' if r['pass'] else 'FAIL')}"
-        )
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -9,13 +9,11 @@
 - scan to line visible: a scanner's Enter until the scanned line is in the quick-order
   table, painted (p95).
 
-    python -m bench.ui_bench [--skus 100000] [--out bench/ui-results.json]
+Run through the bench runner: ``python -m bench --only ui [--skus 100000]``.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import random
 import statistics
@@ -30,7 +28,8 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 
-from bench.quickorder_bench import _ean, _result, _sku, build_replica
+from bench.quickorder_bench import _ean, _sku, build_replica
+from bench.record import Record, result
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
@@ -81,7 +80,7 @@ def sign_in_offline(data: Path) -> None:
                                "A-1", "Bench Ltd", "EUR"))  # fmt: skip
 
 
-def cold_start(data: Path) -> list[dict[str, Any]]:
+def cold_start(data: Path, runs: int = COLD_RUNS) -> list[Record]:
     orderpad = Path(PY).with_name("orderpad")
     app = [str(orderpad)] if orderpad.exists() else [PY, "-m", "app.cli"]
     env = _child_env()
@@ -91,15 +90,15 @@ def cold_start(data: Path) -> list[dict[str, Any]]:
     _until_first_paint(bare_cmd, env)  # warm the file cache for both
     _until_first_paint(app_cmd, app_env)
     bare, full = [], []
-    for _ in range(COLD_RUNS):  # interleaved, so drift hits both alike
+    for _ in range(runs):  # interleaved, so drift hits both alike
         bare.append(_until_first_paint(bare_cmd, env))
         full.append(_until_first_paint(app_cmd, app_env))
     base, took = statistics.median(bare), statistics.median(full)
     return [
-        _result(
+        result(
             "cold start to the main window with data", took, "s", baseline=base, target=2.0,
             passed=took < 2.0 and took <= 3 * base,
-            note=f"median of {COLD_RUNS} fresh processes (runs: "
+            note=f"median of {runs} fresh processes (runs: "
                  f"{', '.join(f'{t:.2f}' for t in full)}); baseline: QApplication + empty "
                  "QMainWindow shown; target < 2 s and within 3x",
         )
@@ -164,7 +163,7 @@ def _p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=100)[94]
 
 
-def in_window(data: Path, skus: int) -> list[dict[str, Any]]:
+def in_window(data: Path, skus: int, scans: int = SCANS) -> list[Record]:
     """Search and scan latencies in one main window over the replica."""
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QFont
@@ -182,7 +181,7 @@ def in_window(data: Path, skus: int) -> list[dict[str, Any]]:
     window = MainWindow(ctx)
     window.show()
     rng = random.Random(5)
-    results: list[dict[str, Any]] = []
+    results: list[Record] = []
     try:
         # -- search: type a few words as a person does, time every key -------------------
         window.go(CATALOG)
@@ -223,11 +222,11 @@ def in_window(data: Path, skus: int) -> list[dict[str, Any]]:
                 latencies.append((time.perf_counter() - start) * 1000)
                 keyed.append((latencies[-1], query))
         results.append(
-            _result(f"catalog search, key to results p95 ({len(latencies)} keys)",
-                    _p95(latencies), "ms", target=50.0, passed=_p95(latencies) < 50.0,
-                    note=f"{skus} SKUs; p50 {statistics.median(latencies):.1f} ms; slowest: "
-                         + ", ".join(f"{q!r} {ms:.0f} ms" for ms, q in sorted(keyed)[-5:])
-                         + "; results painted with their rows")
+            result(f"catalog search, key to results p95 ({len(latencies)} keys)",
+                   _p95(latencies), "ms", target=50.0, passed=_p95(latencies) < 50.0,
+                   note=f"{skus} SKUs; p50 {statistics.median(latencies):.1f} ms; slowest: "
+                        + ", ".join(f"{q!r} {ms:.0f} ms" for ms, q in sorted(keyed)[-5:])
+                        + "; results painted with their rows")
         )  # fmt: skip
 
         # -- scans: a wedge scanner's burst, timed from its Enter -------------------------
@@ -236,8 +235,8 @@ def in_window(data: Path, skus: int) -> list[dict[str, Any]]:
         clock = iter(range(10_000, 10_000_000, 3))  # 3 ms between keys: a scanner
         quick.detector.clock = lambda: next(clock)
         _wait(app, lambda: quick.pad.snapshot is not None)
-        scans: list[float] = []
-        for _ in range(SCANS):
+        waits: list[float] = []
+        for _ in range(scans):
             number = rng.randrange(skus)
             sku, code = _sku(number), _ean(number)
             before = next((li.quantity for li in quick.model.rows if li.sku == sku), 0)
@@ -251,12 +250,12 @@ def in_window(data: Path, skus: int) -> list[dict[str, Any]]:
             start = time.perf_counter()
             QTest.keyClick(quick.field, Qt.Key.Key_Return)
             _wait(app, visible)
-            scans.append((time.perf_counter() - start) * 1000)
+            waits.append((time.perf_counter() - start) * 1000)
         results.append(
-            _result(f"scan to line visible p95 ({SCANS} scans)", _p95(scans), "ms",
-                    target=50.0, passed=_p95(scans) < 50.0,
-                    note=f"p50 {statistics.median(scans):.1f} ms, max {max(scans):.1f} ms; "
-                         f"the cart grows to {quick.model.rowCount()} lines")
+            result(f"scan to line visible p95 ({scans} scans)", _p95(waits), "ms",
+                   target=50.0, passed=_p95(waits) < 50.0,
+                   note=f"p50 {statistics.median(waits):.1f} ms, max {max(waits):.1f} ms; "
+                        f"the cart grows to {quick.model.rowCount()} lines")
         )  # fmt: skip
     finally:
         window.shut_down()
@@ -264,41 +263,24 @@ def in_window(data: Path, skus: int) -> list[dict[str, Any]]:
 
 
 def run(
-    skus: int = 100_000, data_dir: Path | None = None, *, only: str | None = None
-) -> list[dict[str, Any]]:
+    skus: int = 100_000,
+    data_dir: Path | None = None,
+    *,
+    only: str | None = None,
+    cold_runs: int = COLD_RUNS,
+    scans: int = SCANS,
+) -> list[Record]:
     """Every benchmark (or ``only`` "cold" / "window"); ``data_dir`` reuses a replica built
-    earlier by this module (``--data-dir``; it is created there when missing)."""
-    results: list[dict[str, Any]] = []
+    earlier by this module (it is created there when missing)."""
+    results: list[Record] = []
     with tempfile.TemporaryDirectory(prefix="orderpad-ui-bench-") as tmp:
         data = data_dir or Path(tmp) / "data"
         if not (data / "replica.sqlite3").exists():
             seconds = build_replica(data, skus)
-            results.append(_result(f"replica of {skus} SKUs via apply_page", seconds, "s"))
+            results.append(result(f"replica of {skus} SKUs via apply_page", seconds, "s"))
         sign_in_offline(data)
         if only in (None, "cold"):
-            results += cold_start(data)
+            results += cold_start(data, cold_runs)
         if only in (None, "window"):
-            results += in_window(data, skus)
+            results += in_window(data, skus, scans)
     return results
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--skus", type=int, default=100_000)
-    parser.add_argument("--out", default=str(ROOT / "bench" / "ui-results.json"))
-    parser.add_argument("--data-dir", type=Path, help="reuse a replica this module built")
-    parser.add_argument("--only", choices=["cold", "window"], help="run one part")
-    args = parser.parse_args(argv)
-    results = run(args.skus, args.data_dir, only=args.only)
-    Path(args.out).write_text(json.dumps(results, indent=2))
-    for r in results:
-        print(
-            f"{r['name']:48} {r['value']:>9} {r['unit']:3} baseline {r['baseline']!s:>6} "
-            f"ratio {r['ratio']!s:>5} target {r['target']!s:>5} "
-            f"{'' if 'pass' not in r else ('PASS' if r['pass'] else 'FAIL')}"
-        )
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -41,6 +41,7 @@ CURRENCY_MINOR_UNITS: dict[str, int] = {
     "OMR": 3,
 }
 
+_MINOR_STEP = {code: Decimal(1).scaleb(-places) for code, places in CURRENCY_MINOR_UNITS.items()}
 UNIT_PRICE_PLACES = 4
 _UNIT_PRICE_STEP = Decimal(1).scaleb(-UNIT_PRICE_PLACES)
 _PERCENT_STEP = Decimal("0.1")
@@ -64,6 +65,8 @@ def ensure_decimal(value: object, what: str = "amount") -> Decimal:
 
     Use this in constructors; use ``to_decimal`` for text typed by a person.
     """
+    if type(value) is Decimal and value.is_finite():  # the common case, first (a hot path)
+        return value
     if isinstance(value, bool | float):
         raise TypeError(f"{what} must be a Decimal, not {type(value).__name__}")
     if isinstance(value, int):
@@ -94,8 +97,10 @@ def to_decimal(value: str | int | Decimal) -> Decimal:
 
 def round_money(amount: Decimal, currency: str) -> Decimal:
     """Round ``amount`` half-up to the minor unit of ``currency`` (0.01 for EUR)."""
-    places = minor_units(currency)
-    return ensure_decimal(amount).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    step = _MINOR_STEP.get(currency)
+    if step is None:
+        step = Decimal(1).scaleb(-minor_units(currency))
+    return ensure_decimal(amount).quantize(step, rounding=ROUND_HALF_UP)
 
 
 def round_unit_price(amount: Decimal) -> Decimal:
@@ -120,7 +125,11 @@ class Money:
     currency: str
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "amount", ensure_decimal(self.amount))
+        amount = self.amount
+        if type(amount) is not Decimal or not amount.is_finite():
+            object.__setattr__(self, "amount", ensure_decimal(amount))
+        if type(self.currency) is str and self.currency in CURRENCY_MINOR_UNITS:
+            return  # already a known code, upper-case (a hot path: every priced line)
         if not isinstance(self.currency, str):
             raise TypeError("currency must be a str such as 'EUR'")
         code = self.currency.strip().upper()

@@ -198,6 +198,8 @@ def line_price(
 def _best_contract(
     contracts: tuple[ContractPrice, ...], qty: Decimal, on: date
 ) -> ContractPrice | None:
+    if not contracts:
+        return None
     usable = [
         contract
         for contract in contracts
@@ -210,8 +212,16 @@ def _best_contract(
 def _best_tier(price_list: PriceListPrices | None, qty: Decimal, on: date) -> PriceTier | None:
     if price_list is None or not _valid_on(price_list.valid_from, price_list.valid_to, on):
         return None
-    met = [tier for tier in price_list.tiers if tier.min_qty <= qty]
-    return min(met, key=lambda t: (-t.min_qty, t.unit_price), default=None)
+    # The largest minimum met; the lower price on a tie (the first of equal tiers).
+    best: PriceTier | None = None
+    for tier in price_list.tiers:
+        if tier.min_qty <= qty and (
+            best is None
+            or tier.min_qty > best.min_qty
+            or (tier.min_qty == best.min_qty and tier.unit_price < best.unit_price)
+        ):
+            best = tier
+    return best
 
 
 def _explain(
@@ -252,6 +262,8 @@ def _check_window(valid_from: date | None, valid_to: date | None, what: str) -> 
 
 def _check_date(value: date) -> None:
     # A datetime would compare against dates by accident of subclassing; insist on dates.
+    if type(value) is date:
+        return
     if isinstance(value, datetime) or not isinstance(value, date):
         raise TypeError(f"expected a date, not {type(value).__name__}")
 

@@ -172,11 +172,16 @@ def check_quantity(
 def _problems(
     quantity: Decimal, unit: str, base_qty: Decimal, base: str, rule: QuantityRule
 ) -> tuple[QuantityProblem, ...]:
+    problems: list[QuantityProblem] = []
+    fractional = not rule.allow_fraction and not (_is_whole(quantity) and _is_whole(base_qty))
+    redundant = fractional and rule.multiple == 1
+    below = base_qty < rule.min_qty
+    off_step = base_qty % rule.multiple != 0 and not redundant
+    if not (fractional or below or off_step):
+        return ()  # the common case: no sentence to write
     shown = f"{_fmt(quantity)} {unit}"
     if unit != base:
         shown += f" ({_fmt(base_qty)} {base})"
-    problems: list[QuantityProblem] = []
-    fractional = not rule.allow_fraction and not (_is_whole(quantity) and _is_whole(base_qty))
     if fractional:
         problems.append(
             QuantityProblem(
@@ -184,15 +189,14 @@ def _problems(
                 f"Sold in whole {unit} only; {_fmt(quantity)} {unit} is not a whole number",
             )
         )
-    if base_qty < rule.min_qty:
+    if below:
         problems.append(
             QuantityProblem(
                 QuantityProblemCode.BELOW_MINIMUM,
                 f"Minimum order is {_fmt(rule.min_qty)} {base}; {shown} is below it",
             )
         )
-    redundant = fractional and rule.multiple == 1
-    if base_qty % rule.multiple != 0 and not redundant:
+    if off_step:
         lower = (base_qty // rule.multiple) * rule.multiple
         upper = lower + rule.multiple
         nearest = f"{_fmt(lower)} or {_fmt(upper)}" if lower > 0 else _fmt(upper)

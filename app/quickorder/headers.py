@@ -97,6 +97,13 @@ for _field, _names in _NAMES.items():
     for _name in _names:
         _EXACT.setdefault(_name, _field)
 _BY_LENGTH = sorted(_EXACT.items(), key=lambda item: -len(item[0]))
+# A name can only be found in a header holding its first word: the names worth trying for
+# each word, as (rank in _BY_LENGTH, name, field). Short one-word names count only as the
+# whole header.
+_BY_FIRST_WORD: dict[str, list[tuple[int, str, Field]]] = {}
+for _rank, (_name, _field) in enumerate(_BY_LENGTH):
+    if len(_name) >= 3 or " " in _name:
+        _BY_FIRST_WORD.setdefault(_name.split()[0], []).append((_rank, _name, _field))
 
 
 def header_field(text: str) -> tuple[Field, int] | None:
@@ -108,9 +115,9 @@ def header_field(text: str) -> tuple[Field, int] | None:
     if found is not None:
         return found, 3
     words = set(key.split())
-    for name, field in _BY_LENGTH:
-        if len(name) < 3 and " " not in name:
-            continue  # "me", "ve", "um": only as the whole header
+    candidates = [entry for word in words for entry in _BY_FIRST_WORD.get(word, ())]
+    candidates.sort()
+    for _rank, name, field in candidates:
         if key.startswith(name + " ") or f" {name} " in f" {key} ":
             if _vetoed(field, words):
                 continue

@@ -62,29 +62,53 @@ class ReplicaCatalog:
         wanted = [key for key in wanted if key not in self._products]
         for start in range(0, len(wanted), _CHUNK):
             chunk = wanted[start : start + _CHUNK]
-            found = self._load_products(chunk)
+            self._load_products(chunk)
             for key in chunk:
                 self._products.setdefault(key, None)
-            self._load_side_data([product.sku for product in found])
 
-    def _load_products(self, keys: Sequence[str]) -> list[ProductDetails]:
+    def _load_products(self, keys: Sequence[str]) -> None:
+        """Products with their units, prices, contracts and stock: one query for the rows
+        (each side table has at most one row per SKU) and one for the units."""
         marks = ", ".join("?" * len(keys))
-        rows = self._fetch(f"SELECT {_DETAILS} FROM products p WHERE p.sku IN ({marks})", keys)
-        units: dict[str, list[UnitInfo]] = {}
-        if rows:
-            skus = [row[0] for row in rows]
-            for sku, code, factor, gtin in self._fetch(
-                f"SELECT sku, code, factor, gtin FROM product_units WHERE sku IN "
-                f"({', '.join('?' * len(skus))}) ORDER BY factor, code",
-                skus,
-            ):
-                units.setdefault(sku.casefold(), []).append(UnitInfo(str(code), int(factor), gtin))
-        found = []
+        rows = self._fetch(
+            f"SELECT {_DETAILS}, pr.data, co.data, st.data FROM products p "
+            "LEFT JOIN prices pr ON pr.sku = p.sku LEFT JOIN contracts co ON co.sku = p.sku "
+            f"LEFT JOIN stock st ON st.sku = p.sku WHERE p.sku IN ({marks})",
+            keys,
+        )
+        if not rows:
+            return
+        units = self._units([row[0] for row in rows])
+        no_units: tuple[UnitInfo, ...] = ()
+        account_currency = self._account_currency()
         for row in rows:
-            product = _details(tuple(row), tuple(units.get(row[0].casefold(), ())))
-            self._products[product.sku.casefold()] = product
-            found.append(product)
-        return found
+            sku = row[0]
+            key = sku.casefold()
+            product = _details(row, units.get(key, no_units))
+            self._products[key] = product
+            currency = account_currency or product.currency
+            self._pricing[sku] = (
+                _pricing(product, str(currency), _json(row[12]), _json(row[13]))
+                if currency
+                else None
+            )
+            self._stock[sku] = _stock_level(row[14])
+
+    def _units(self, skus: Sequence[str]) -> dict[str, tuple[UnitInfo, ...]]:
+        """The units of each product (by case-folded SKU), ordered by factor and code."""
+        found: dict[str, list[UnitInfo]] = {}
+        for sku, code, factor, gtin in self._fetch(
+            f"SELECT sku, code, factor, gtin FROM product_units WHERE sku IN "
+            f"({', '.join('?' * len(skus))})",
+            skus,
+        ):
+            found.setdefault(sku.casefold(), []).append(UnitInfo(str(code), int(factor), gtin))
+        units = {}
+        for key, listed in found.items():
+            if len(listed) > 1:
+                listed.sort(key=_unit_order)
+            units[key] = tuple(listed)
+        return units
 
     def _load_side_data(self, skus: Sequence[str]) -> None:
         if not skus:
@@ -109,7 +133,7 @@ class ReplicaCatalog:
             cursor.close()
 
     def _rows(self, sql: str, params: tuple[object, ...]) -> list[tuple[str, str]]:
-        return [(str(key), str(data)) for key, data in self._conn.exec_driver_sql(sql, params)]
+        return [(str(key), str(data)) for key, data in self._fetch(sql, params)]
 
     # -- lookups ------------------------------------------------------------------------
     def product(self, sku: str) -> ProductDetails | None:
@@ -121,13 +145,14 @@ class ReplicaCatalog:
         return self._products[key]
 
     def product_by_gtin(self, gtin: str) -> GtinMatch | None:
-        row = self._conn.exec_driver_sql(
+        rows = self._fetch(
             "SELECT u.sku, u.code, u.factor FROM product_units u JOIN products p ON p.sku = u.sku "
             "WHERE u.gtin = ? ORDER BY p.status = 'active' DESC, p.sku LIMIT 1",
             (normalize_gtin(gtin),),
-        ).first()
-        if row is None:
+        )
+        if not rows:
             return None
+        row = rows[0]
         product = self.product(str(row[0]))
         if product is None:
             return None
@@ -150,20 +175,20 @@ class ReplicaCatalog:
         return self._stock[product.sku]
 
     def sku_for_part_number(self, part_number: str) -> str | None:
-        value = self._conn.exec_driver_sql(
+        rows = self._fetch(
             "SELECT sku FROM part_numbers WHERE part_number = ?", (part_number.strip(),)
-        ).scalar()
-        return None if value is None else str(value)
+        )
+        return None if not rows or rows[0][0] is None else str(rows[0][0])
 
     def sku_with_zeros(self, digits: str) -> str | None:
         text = digits.strip()
         if not text.isdigit() or len(text) > 20:
             return None
         candidates = tuple("0" * zeros + text for zeros in range(1, 9))
-        rows = self._conn.exec_driver_sql(
+        rows = self._fetch(
             f"SELECT sku FROM products WHERE sku IN ({', '.join('?' * len(candidates))})",
             candidates,
-        ).all()
+        )
         return str(rows[0][0]) if len(rows) == 1 else None
 
     def known_skus(self, texts: Sequence[str]) -> set[str]:
@@ -195,14 +220,10 @@ class ReplicaCatalog:
         ):
             names.update(self._rows(sql, (word,)))
         key = word.casefold()
-        ranked = sorted(names.items(), key=lambda item: (edit_distance(key, item[0].casefold()),
-                                                         item[0]))  # fmt: skip
         close_enough = max(2, len(word) // 4)
-        out = [
-            Suggestion(sku, name)
-            for sku, name in ranked
-            if edit_distance(key, sku.casefold()) <= close_enough
-        ][:limit]
+        distances = {sku: edit_distance(key, sku.casefold(), limit=close_enough) for sku in names}
+        ranked = sorted((distances[sku], sku) for sku in names if distances[sku] <= close_enough)
+        out = [Suggestion(sku, names[sku]) for _distance, sku in ranked[:limit]]
         if len(out) < limit:  # words of the name: "hex bolt m8" typed in the SKU column
             seen = {s.sku for s in out}
             for hit in store_catalog.search_products(self._session, word, limit=limit):
@@ -227,6 +248,10 @@ class ReplicaCatalog:
 
 
 _details = store_catalog.details_from_row
+
+
+def _unit_order(unit: UnitInfo) -> tuple[int, str]:
+    return unit.factor, unit.code  # as ORDER BY factor, code: the code compared as bytes
 
 
 _pricing = store_catalog.pricing_from_rows

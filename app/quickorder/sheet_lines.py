@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from app.quickorder.lines import ITEM_FIELDS, Field, LineInput, Problem, Reason
 from app.quickorder.mapping import ColumnMapping
-from app.quickorder.table import Cell, TableRow, column_letter
+from app.quickorder.table import EMPTY, Cell, TableRow, column_letter
 
 _SCIENTIFIC = re.compile(r"\d(?:[.,]\d+)?E\+?\d+", re.IGNORECASE)
 _TOTAL_WORDS = frozenset(
@@ -28,17 +28,20 @@ def table_lines(rows: Iterable[TableRow], mapping: ColumnMapping) -> Iterator[Li
     (a multi-page export) and a row holding only the sum of the quantities above are
     recognised and reported as skipped.
     """
-    header_texts: tuple[str, ...] | None = None
+    header_texts: dict[Field, str] | None = None
     running_total = Decimal(0)
     columns = sorted(mapping.columns.items(), key=lambda item: item[1])
     letters = [(field, column, column_letter(column)) for field, column in columns]
+    header_row = mapping.header_row
     for row in rows:
-        if mapping.header_row is not None and row.number <= mapping.header_row:
-            if row.number == mapping.header_row:
-                header_texts = _mapped_texts(row, mapping)
+        if header_row is not None and row.number <= header_row:
+            if row.number == header_row:
+                header_texts = {f: row.cell(c).text.strip() for f, c in mapping.columns.items()}
             continue
-        cells = {field: row.cell(column) for field, column in columns}
-        if all(cell.blank for cell in cells.values()):
+        # What row.cell() does, inline: this loop runs for every row of the file.
+        found, width = row.cells, len(row.cells)
+        cells = {field: found[column] if column < width else EMPTY for field, column in columns}
+        if all(not cell.text and cell.problem is None for cell in cells.values()):
             continue
         line = _line(row, cells, mapping, header_texts, running_total, letters)
         if isinstance(line.quantity, Decimal) and line.item is not None:
@@ -52,7 +55,7 @@ def _line(
     row: TableRow,
     cells: dict[Field, Cell],
     mapping: ColumnMapping,
-    header_texts: tuple[str, ...] | None,
+    header_texts: dict[Field, str] | None,
     running_total: Decimal,
     letters: list[tuple[Field, int, str]],
 ) -> LineInput:
@@ -65,7 +68,7 @@ def _line(
     for field, cell in cells.items():
         if cell.problem is not None:
             problems.append(Problem(Reason.UNREADABLE_CELL, cell.problem, field))
-        elif field in ITEM_FIELDS and _SCIENTIFIC.fullmatch(texts[field]):
+        elif field in ITEM_FIELDS and _looks_scientific(texts[field]):
             problems.append(
                 Problem(
                     Reason.UNREADABLE_CELL,
@@ -80,13 +83,14 @@ def _line(
         quantity = cell.number if cell.number is not None else (texts[Field.QUANTITY] or None)
     else:
         quantity = Decimal(1)
-    item = next((texts[f] for f in ITEM_FIELDS if texts.get(f)), None)
-    unreadable = [p for p in problems if p.reason is Reason.UNREADABLE_CELL]
+    get = texts.get
+    item = get(Field.SKU) or get(Field.PART_NUMBER) or get(Field.BARCODE) or None
+    unreadable = [p for p in problems if p.reason is Reason.UNREADABLE_CELL] if problems else []
     if item is None and unreadable and all(p.field not in ITEM_FIELDS for p in unreadable):
         # No item: a total or a heading row whose formula has no saved value.
         problems = [p for p in problems if p not in unreadable]
         problems.append(Problem(Reason.NOT_AN_ITEM, f"no item number ({unreadable[0].message})"))
-    elif header_texts is not None and _is_header(texts, header_texts, mapping):
+    elif header_texts is not None and texts == header_texts:
         problems.append(Problem(Reason.NOT_AN_ITEM, "the header row repeated; not an order line"))
     elif item is not None and item.casefold() in _TOTAL_WORDS:
         problems.append(Problem(Reason.NOT_AN_ITEM, f"{item!r} row; not an order line"))
@@ -97,25 +101,19 @@ def _line(
     return LineInput(
         row=row.number,
         source=_source(row.number, cells, letters),
-        sku=texts.get(Field.SKU) or None,
-        part_number=texts.get(Field.PART_NUMBER) or None,
-        barcode=texts.get(Field.BARCODE) or None,
+        sku=get(Field.SKU) or None,
+        part_number=get(Field.PART_NUMBER) or None,
+        barcode=get(Field.BARCODE) or None,
         quantity=quantity,
-        unit=texts.get(Field.UNIT) or None,
-        note=texts.get(Field.NOTE) or None,
+        unit=get(Field.UNIT) or None,
+        note=get(Field.NOTE) or None,
         columns=mapping.columns,
         problems=tuple(problems),
     )
 
 
-def _mapped_texts(row: TableRow, mapping: ColumnMapping) -> tuple[str, ...]:
-    return tuple(row.cell(column).text.strip() for column in mapping.columns.values())
-
-
-def _is_header(
-    texts: dict[Field, str], header_texts: tuple[str, ...], mapping: ColumnMapping
-) -> bool:
-    return tuple(texts[field] for field in mapping.columns) == header_texts
+def _looks_scientific(text: str) -> bool:
+    return ("E" in text or "e" in text) and _SCIENTIFIC.fullmatch(text) is not None
 
 
 def _source(number: int, cells: dict[Field, Cell], letters: list[tuple[Field, int, str]]) -> str:
@@ -123,8 +121,11 @@ def _source(number: int, cells: dict[Field, Cell], letters: list[tuple[Field, in
     parts = []
     for field, _column, letter in letters:
         cell = cells[field]
-        if cell.blank:
+        if cell.text:
+            shown = cell.text
+        elif cell.problem is not None:
+            shown = f"({cell.problem})"
+        else:
             continue
-        shown = cell.text if cell.text else f"({cell.problem})"
         parts.append(f"{letter}{number}: {shown}")
     return " | ".join(parts)

@@ -11,10 +11,16 @@ _LOOK_ALIKE = {"0": "O", "O": "0", "1": "IL", "I": "1L", "L": "1I", "5": "S", "S
 MAX_VARIANTS = 850
 
 
-def edit_distance(a: str, b: str) -> int:
-    """Optimal string alignment distance (insert, delete, substitute, swap neighbours)."""
+def edit_distance(a: str, b: str, *, limit: int | None = None) -> int:
+    """Optimal string alignment distance (insert, delete, substitute, swap neighbours).
+
+    With ``limit``, any distance above it comes back as ``limit + 1`` (cheaper: the
+    comparison stops as soon as the answer is known to exceed it).
+    """
     if a == b:
         return 0
+    if limit is not None and abs(len(a) - len(b)) > limit:
+        return limit + 1
     previous2: list[int] = []
     previous = list(range(len(b) + 1))
     for i, char_a in enumerate(a, start=1):
@@ -24,7 +30,12 @@ def edit_distance(a: str, b: str) -> int:
             current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
             if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
                 current[j] = min(current[j], previous2[j - 2] + 1)
+        # Every later cell builds on this row (+0 or more) or the one before it (+1).
+        if limit is not None and min(current) > limit and min(previous) >= limit:
+            return limit + 1
         previous2, previous = previous, current
+    if limit is not None and previous[-1] > limit:
+        return limit + 1
     return previous[-1]
 
 

@@ -68,7 +68,8 @@ def open_sheet(path: Path, *, sheet: str | None = None) -> Iterator[Sheet]:
         chosen = sheet
         for name in [sheet] if sheet is not None else names:
             heads[name] = tuple(book.rows(name, limit=HEAD_LIMIT))
-            if chosen is None and _has_order_table(heads[name]):
+            # With one sheet there is nothing to choose (and detection is not free).
+            if chosen is None and (len(names) == 1 or _has_order_table(heads[name])):
                 chosen = name
         if chosen is None:
             chosen = next((name for name in names if heads[name]), names[0])

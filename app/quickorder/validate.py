@@ -35,6 +35,8 @@ from app.quickorder.unit_names import match_unit
 from app.store.catalog import ProductDetails
 
 SUGGESTION_BUDGET = 100  # unknown items that get close matches (each costs a few queries)
+_ITEM_FIELD_SET = frozenset(ITEM_FIELDS)
+_NO_FIELDS: frozenset[Field | None] = frozenset()
 
 
 @dataclass(slots=True)
@@ -58,26 +60,38 @@ class _Resolved:
 
 
 class _Rules:
-    """Units and quantity rules per product, built once per check."""
+    """Units and quantity rules per product, built once per check and shared between
+    products of the same shape (most of a catalog sells in the same few units and packs)."""
 
     def __init__(self) -> None:
         self._units: dict[str, ProductUnits] = {}
         self._rules: dict[str, QuantityRule] = {}
+        self._units_by_shape: dict[tuple[object, ...], ProductUnits] = {}
+        self._rules_by_pack: dict[tuple[str, str], QuantityRule] = {}
 
     def units(self, product: ProductDetails) -> ProductUnits:
         units = self._units.get(product.sku)
         if units is None:
-            units = ProductUnits(
-                product.base_unit, tuple(UnitOfMeasure(u.code, u.factor) for u in product.units)
-            )
+            shape = (product.base_unit, *((u.code, u.factor) for u in product.units))
+            units = self._units_by_shape.get(shape)
+            if units is None:
+                units = ProductUnits(
+                    product.base_unit,
+                    tuple(UnitOfMeasure(u.code, u.factor) for u in product.units),
+                )
+                self._units_by_shape[shape] = units
             self._units[product.sku] = units
         return units
 
     def rule(self, product: ProductDetails) -> QuantityRule:
         rule = self._rules.get(product.sku)
         if rule is None:
-            fractional = product.multiple != product.multiple.to_integral_value()
-            rule = QuantityRule(product.min_qty, product.multiple, allow_fraction=fractional)
+            pack = (str(product.min_qty), str(product.multiple))  # "1" and "1.00" differ
+            rule = self._rules_by_pack.get(pack)
+            if rule is None:
+                fractional = product.multiple != product.multiple.to_integral_value()
+                rule = QuantityRule(product.min_qty, product.multiple, allow_fraction=fractional)
+                self._rules_by_pack[pack] = rule
             self._rules[product.sku] = rule
         return rule
 
@@ -107,11 +121,15 @@ def check_lines(
 
 def _resolve(source: LineInput, catalog: Catalog, rules: _Rules, budget: list[int]) -> _Resolved:
     out = _Resolved(source, problems=list(source.problems))
-    if _has(out, Severity.SKIP):
+    if out.problems and _has(out, Severity.SKIP):
         return out
-    unreadable = {p.field for p in out.problems if p.reason is Reason.UNREADABLE_CELL}
+    unreadable = (
+        {p.field for p in out.problems if p.reason is Reason.UNREADABLE_CELL}
+        if out.problems
+        else _NO_FIELDS
+    )
     item_text = source.item
-    if not unreadable & set(ITEM_FIELDS) and item_text is None:
+    if not unreadable & _ITEM_FIELD_SET and item_text is None:
         if source.quantity is None:
             out.problems.append(Problem(Reason.NOT_AN_ITEM, "no item number and no quantity"))
         else:
@@ -119,7 +137,7 @@ def _resolve(source: LineInput, catalog: Catalog, rules: _Rules, budget: list[in
         return out
     if Field.QUANTITY not in unreadable:
         _read_quantity(out)
-    if _has(out, Severity.SKIP) or unreadable & set(ITEM_FIELDS):
+    if out.problems and (_has(out, Severity.SKIP) or unreadable & _ITEM_FIELD_SET):
         return out
     gtin_unit = _find_product(out, catalog, budget)
     product = out.product
@@ -303,10 +321,15 @@ def _finish(
     group: list[_Resolved], catalog: Catalog, rules: _Rules, on: date, policy: QuantityPolicy
 ) -> LineResult:
     first = group[0]
-    inputs = tuple(item.source for item in group)
-    quantities = tuple(item.quantity for item in group)
+    if len(group) == 1:  # most lines
+        inputs: tuple[LineInput, ...] = (first.source,)
+        quantities: tuple[Decimal | None, ...] = (first.quantity,)
+        notes = list(first.notes)
+    else:
+        inputs = tuple(item.source for item in group)
+        quantities = tuple(item.quantity for item in group)
+        notes = [note for item in group for note in item.notes]
     problems = _member_problems(group)
-    notes = [note for item in group for note in item.notes]
     product = first.product
     replacement = None if product is None else product.replacement_sku
     if not first.mergeable or product is None or first.unit is None:
@@ -426,6 +449,8 @@ def _price(
 
 
 def _status(problems: Sequence[Problem]) -> LineStatus:
+    if not problems:
+        return LineStatus.OK
     severities = {problem.severity for problem in problems}
     if Severity.ERROR in severities:
         return LineStatus.ERROR

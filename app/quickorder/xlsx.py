@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ _FORMULA = f"{{{SHEET_MAIN_NS}}}f"
 _INLINE = f"{{{SHEET_MAIN_NS}}}is"
 _TEXT = f"{{{SHEET_MAIN_NS}}}t"
 _RUN = f"{{{SHEET_MAIN_NS}}}r"
+_DIGITS = "0123456789"
 
 
 class UnreadableFile(ValueError):
@@ -76,6 +78,8 @@ class XlsxBook:
         """
         source = _SheetSource(self._book, sheet)
         wanted = None if columns is None else frozenset(c + 1 for c in columns)
+        decode = self._cell
+        numbers: dict[tuple[str, str | None], Cell] = {}
         letters: dict[str, int] = {}
         number = 0
         with source.open() as stream:
@@ -94,16 +98,38 @@ class XlsxBook:
                     if where is None:
                         column += 1
                     else:
-                        name = where.rstrip("0123456789")
+                        name = where.rstrip(_DIGITS)
                         column = letters.get(name) or letters.setdefault(name, _index(name))
-                    if wanted is None or column in wanted:
-                        cells[column] = self._cell(source, cell, number, column)
+                    if wanted is not None and column not in wanted:
+                        continue
+                    # Two shortcuts, saving a call per cell: plain inline text (what openpyxl
+                    # and many exporters write) is decoded here, and a number cell decodes
+                    # the same as an earlier one with the same value and style (quantities
+                    # and codes repeat). The rest goes through _cell.
+                    kind = cell.get("t")
+                    if kind is None or kind == "n":
+                        value = cell.findtext(_VALUE)
+                        if value:
+                            key = (value, cell.get("s"))
+                            known = numbers.get(key)
+                            if known is None:
+                                known = numbers[key] = decode(source, cell, number, column)
+                            cells[column] = known
+                            continue
+                    elif kind == "inlineStr" and len(cell) == 1:
+                        inline = cell[0]
+                        if len(inline) == 1 and inline.tag == _INLINE:
+                            part = inline[0]
+                            if part.tag == _TEXT:
+                                text = part.text
+                                cells[column] = Cell(text) if text else EMPTY
+                                continue
+                    cells[column] = decode(source, cell, number, column)
                 element.clear()
                 if cells:
                     width = max(cells)
-                    yield TableRow(
-                        number, tuple(cells.get(c, EMPTY) for c in range(1, width + 1)), hidden
-                    )
+                    values = tuple(map(cells.get, range(1, width + 1), repeat(EMPTY, width)))
+                    yield TableRow(number, values, hidden)
 
     def _cell(self, source: _SheetSource, element: Any, row: int, column: int) -> Cell:
         kind = element.get("t", "n")

@@ -130,6 +130,14 @@ class DecisionResult:
     message: str
 
 
+PAST = {"approve": "approved", "reject": "rejected"}
+
+
+def past(decision: str | None) -> str:
+    """ "approve" -> "approved", for messages."""
+    return PAST.get(decision or "", decision or "")
+
+
 def _dec(value: object) -> Decimal | None:
     return None if value in (None, "") else Decimal(str(value))
 
@@ -313,7 +321,7 @@ class ApprovalDesk:
         self, view: ApprovalView, me: Person, people: dict[int, Person], decision: Decision
     ) -> str | None:
         if view.queued_decision is not None:
-            done = f"{view.queued_decision}d"
+            done = past(view.queued_decision)
             return f"{view.ref}: you already {done} it on this device (not synced yet)"
         if view.status != "pending_approval":
             return f"{view.ref} is {view.status.replace('_', ' ')}; nothing to decide"

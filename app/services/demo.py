@@ -2,7 +2,10 @@
 
 `DemoServer(data_dir).start()` creates and seeds the database the first time only, serves it
 on 127.0.0.1 (the same port as last time when it is free) and `sign_in(workspace)` signs in
-as the demo buyer. `stop()` and `start()` again let a person watch offline work reconcile.
+as the demo buyer. Beside the server runs `orderpad-server simulate-erp` on the same file: a
+supplier's ERP that confirms, ships and delivers orders fast enough to watch (ERP_SPEED;
+``ORDERPAD_DEMO_ERP_SPEED=0`` leaves it out). `stop()` stops both; `stop()` and `start()`
+again let a person watch offline work reconcile.
 Nothing here knows Qt; every method blocks, so the UI calls them from a worker.
 """
 
@@ -24,6 +27,10 @@ from app.services.workspace import Workspace, WorkspaceError
 
 DEMO_EMAIL = "buyer1@acme-industrial.example"
 DEMO_PASSWORD = "demo-buyer1"
+# The simulated ERP's waits (minutes to take an order over, hours to ship, a day or two to
+# deliver) divided by this: an order is confirmed within seconds, ships within a minute or
+# two and is delivered a minute or two later.
+ERP_SPEED = 1200.0
 _STATE = "demo-server.json"
 
 
@@ -50,13 +57,20 @@ class DemoServer:
     """One demo server per data directory; its database lives in ``data_dir/demo-server``."""
 
     def __init__(
-        self, data_dir: Path, *, skus: int | None = None, start_timeout_s: float = 60.0
+        self,
+        data_dir: Path,
+        *,
+        skus: int | None = None,
+        start_timeout_s: float = 60.0,
+        erp_speed: float | None = None,
     ) -> None:
         self.data_dir = data_dir.expanduser().resolve()
         self.folder = self.data_dir / "demo-server"
         self.skus = skus
         self.start_timeout_s = start_timeout_s
+        self.erp_speed = _erp_speed() if erp_speed is None else erp_speed  # 0: no ERP
         self.process: subprocess.Popen[bytes] | None = None
+        self.erp: subprocess.Popen[bytes] | None = None  # simulate-erp, while serving
         self.port = self._saved_port()
         self._prepared = False
 
@@ -72,6 +86,10 @@ class DemoServer:
     @property
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
+
+    @property
+    def erp_running(self) -> bool:
+        return self.erp is not None and self.erp.poll() is None
 
     # -- life cycle ----------------------------------------------------------------------
     def prepare(self) -> None:
@@ -112,6 +130,7 @@ class DemoServer:
                 )
             try:
                 if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                    self._start_erp()
                     return self.url
             except httpx.TransportError:
                 time.sleep(0.1)
@@ -119,16 +138,18 @@ class DemoServer:
         raise DemoServerError(f"the demo server did not answer within {self.start_timeout_s} s")
 
     def stop(self) -> None:
-        """Stop serving (the data stays); a no-op when it is not running."""
+        """Stop serving and the simulated ERP (the data stays); a no-op when not running."""
+        erp, self.erp = self.erp, None
         process, self.process = self.process, None
-        if process is None or process.poll() is not None:
-            return
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
+        for child in (erp, process):
+            if child is None or child.poll() is not None:
+                continue
+            child.terminate()
+            try:
+                child.wait(10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait(10)
 
     def restart(self) -> str:
         self.stop()
@@ -147,6 +168,20 @@ class DemoServer:
         return workspace.login(self.url, DEMO_EMAIL, DEMO_PASSWORD)
 
     # -- internals -----------------------------------------------------------------------
+    def _start_erp(self) -> None:
+        """`orderpad-server simulate-erp` on the demo database, logging to erp.log."""
+        if self.erp_speed <= 0 or self.erp_running:
+            return
+        log = (self.folder / "erp.log").open("ab")
+        try:
+            self.erp = subprocess.Popen(
+                [sys.executable, "-m", "server.cli", "--database-url", self.database_url,
+                 "simulate-erp", "--speed", f"{self.erp_speed:g}"],
+                stdout=log, stderr=log, env=self._env(),
+            )  # fmt: skip
+        finally:
+            log.close()
+
     def _env(self) -> dict[str, str]:
         return {**os.environ, "ORDERPAD_LOGIN_MAX_FAILURES_PER_ADDRESS": "1000"}
 
@@ -172,3 +207,11 @@ class DemoServer:
 
     def _save_port(self) -> None:
         (self.folder / _STATE).write_text(json.dumps({"port": self.port}), encoding="utf-8")
+
+
+def _erp_speed() -> float:
+    """ERP_SPEED, or ORDERPAD_DEMO_ERP_SPEED when set (0 leaves the simulated ERP out)."""
+    try:
+        return float(os.environ.get("ORDERPAD_DEMO_ERP_SPEED", ERP_SPEED))
+    except ValueError:
+        return ERP_SPEED

@@ -4,6 +4,7 @@ one signed-in profile. Every method returns plain dataclasses; nothing here know
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import string
 from collections.abc import Callable, Collection, Sequence
@@ -12,7 +13,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import httpx
 import orjson
 import platformdirs
 
@@ -21,20 +21,29 @@ from app.domain.gtin import is_valid_gtin, normalize_gtin
 from app.domain.pricing import NoPrice, line_price
 from app.domain.quantity import check_quantity
 from app.domain.units import UnknownUnit
+from app.services.notifications import NotificationCentre
+from app.services.order_status import OrderTrack, order_track
 from app.services.profile import Profile, load_profile, save_profile
 from app.store import carts as cart_store
 from app.store import catalog as catalog_store
+from app.store.catalog import CatalogFilter as CatalogFilter
+from app.store.catalog import Facets as Facets
 from app.store.catalog import ProductDetails as ProductDetails
 from app.store.catalog import ProductHit as ProductHit
 from app.store.outbox import OutboxEntry as OutboxEntry
 from app.store.outbox import OutboxState as OutboxState
 from app.store.outbox import enqueue
 from app.store.replica import Replica
-from app.sync.client import ServerClient
 from app.sync.engine import SyncEngine, SyncProgress
 from app.sync.engine import SyncReport as SyncReport
 from app.sync.tokens import TokenStore
 
+if TYPE_CHECKING:  # httpx and the client load when a sync or sign-in starts (cold start)
+    import httpx
+
+    from app.sync.client import ServerClient
+
+log = logging.getLogger("orderpad.workspace")
 DEFAULT_CART = "Default"
 RANKED_MATCHES = 1000  # word matches ranked by relevance up to this many (see search_skus)
 _WORDS = re.compile(r"\w+")
@@ -132,6 +141,9 @@ class Workspace:
         self.clock = clock
         self.replica = Replica.open(self.data_dir)
         self.outbox = self.replica.outbox
+        self.notifications = NotificationCentre(
+            self.replica, clock=clock, me=lambda: self.profile.email if self.profile else None
+        )
 
     def close(self) -> None:
         self.replica.close()
@@ -154,6 +166,8 @@ class Workspace:
         return profile
 
     def client(self) -> ServerClient:
+        from app.sync.client import ServerClient  # httpx: only once a sync or sign-in starts
+
         profile = self._require_profile()
         return ServerClient(
             profile.server_url, TokenStore(self.data_dir, profile.key), transport=self.transport
@@ -164,6 +178,8 @@ class Workspace:
         server_url = server_url.rstrip("/")
         email = email.strip().lower()
         store = TokenStore(self.data_dir, f"{server_url}|{email}")
+        from app.sync.client import ServerClient
+
         client = ServerClient(server_url, store, transport=self.transport)
         try:
             client.login(email, password)
@@ -213,9 +229,14 @@ class Workspace:
                 clock=self.clock,
                 page_limit=page_limit,
             )
-            return engine.sync(verify=verify)
+            report = engine.sync(verify=verify)
         finally:
             client.close()
+        try:  # what changed for the buyer's orders: the notification centre
+            self.notifications.after_sync()
+        except Exception:  # a bug here must not make a finished sync look failed
+            log.exception("could not compare orders for notifications")
+        return report
 
     def today(self) -> dt.date:
         """Today as the server sees it: this machine's clock corrected by the offset measured
@@ -223,7 +244,9 @@ class Workspace:
         offset = float(self.replica.get_meta("server_clock_offset_s") or 0)
         return (self.clock() + dt.timedelta(seconds=offset)).date()
 
-    def status(self) -> Status:
+    def status(self, *, session_store: bool = True) -> Status:
+        """What is synced, pending and who is signed in. ``session_store=False`` leaves out
+        where the session is kept (finding the OS keyring can take 150 ms: not at start-up)."""
         areas: dict[str, AreaStatus] = {}
         for state in self.replica.sync_states():
             area = _AREAS.get(state.bucket.split(":")[0], "other")
@@ -244,7 +267,9 @@ class Workspace:
             outbox=self.outbox.counts(),
             held_for_upgrade=self.replica.get_meta("held_for_upgrade") is not None,
             data_dir=str(self.data_dir),
-            session_store=None if profile is None else TokenStore(self.data_dir, profile.key).where,
+            session_store=None
+            if profile is None or not session_store
+            else TokenStore(self.data_dir, profile.key).where,
         )
 
     # -- catalog ---------------------------------------------------------------------------
@@ -254,6 +279,11 @@ class Workspace:
     def product(self, sku: str) -> ProductDetails | None:
         return self.replica.product_by_sku(sku)
 
+    def catalog_facets(self) -> Facets:
+        """The categories and brands the catalog can be filtered by."""
+        with self.replica.reading() as session:
+            return catalog_store.facets(session)
+
     def products(self, skus: Sequence[str]) -> list[ProductDetails]:
         """The products of ``skus`` (unknown ones left out) in one read transaction: a
         block of catalog rows for the screen."""
@@ -261,14 +291,22 @@ class Workspace:
             found = (catalog_store.product_by_sku(session, sku) for sku in skus)
             return [product for product in found if product is not None]
 
-    def search_skus(self, query: str, *, limit: int = 5000) -> list[str]:
+    def search_skus(
+        self, query: str, *, limit: int = 5000, filters: CatalogFilter | None = None
+    ) -> list[str]:
         """The SKUs a catalog search lists, cheap enough to run on every key press.
 
         Same matches and order as ``search_products`` (exact SKU or GTIN, SKU prefixes,
         then words), except that word matches are ranked only when there are at most
         ``RANKED_MATCHES`` of them: ranking a broad prefix ("ste" over 100,000 products)
         costs 150 ms or more, so a broad prefix lists its matches in catalog order.
+        ``filters`` (category, brand, in stock) narrow the matches.
         """
+        if filters is not None and filters.active:
+            with self.replica.reading() as session:
+                return catalog_store.filtered_skus(
+                    session, query, filters, limit=limit, rank_up_to=RANKED_MATCHES
+                )
         text = query.strip()
         words = _WORDS.findall(text)[:8]
         if sum(map(len, words)) < 3:  # search_products does not rank one or two letters
@@ -462,9 +500,21 @@ class Workspace:
         return ApprovalDesk(self)
 
     def _order_id(self, ref: str) -> str:
-        for order in self.orders():
+        """The client id of the order ``ref`` names: its client id, our number, the ERP's
+        number or the buyer's PO number (refused when a PO number names several)."""
+        orders = self.orders()
+        for order in orders:
             if ref in (order.client_order_id, order.number):
                 return order.client_order_id
+        for order in orders:
+            if ref == order.erp_number:
+                return order.client_order_id
+        by_po = [o for o in orders if o.po_number and o.po_number.casefold() == ref.casefold()]
+        if len(by_po) > 1:
+            numbers = ", ".join(o.number or o.client_order_id for o in by_po)
+            raise WorkspaceError(f"PO {ref} names {len(by_po)} orders ({numbers}); name one")
+        if by_po:
+            return by_po[0].client_order_id
         raise WorkspaceError(f"no order {ref!r} on this device")
 
     def confirm_order(self, ref: str, *, remove_lines: list[int] | None = None) -> str:
@@ -633,7 +683,20 @@ class Workspace:
         if not rows:
             raise WorkspaceError(f"no order {ref!r} on this device")
         local, data, bucket = rows[0]
-        return _order_detail(orjson.loads(data if data is not None else local), bucket is None)
+        doc = orjson.loads(data if data is not None else local)
+        return _order_detail(doc, bucket is None, self.today())
+
+    def order_tracks(self) -> dict[str, OrderTrack]:
+        """Client order id -> timeline, line quantities and shipments of every order here
+        (one read: for listing many orders; ``order(ref).track`` for one)."""
+        today = self.today()
+        rows = self._rows("SELECT local, data, bucket FROM orders", ())
+        tracks: dict[str, OrderTrack] = {}
+        for local, data, bucket in rows:
+            doc = orjson.loads(data if data is not None else local)
+            tracks[str(doc["client_order_id"])] = order_track(doc, today=today,
+                                                              queued=bucket is None)  # fmt: skip
+        return tracks
 
     def cancel_order(self, ref: str) -> str:
         """Decline an order the server sent back for review, or cancel a submitted one;
@@ -749,13 +812,15 @@ class OrderDetail:
     history: list[tuple[str, str, str]]  # (at, status, note)
     review_reasons: list[str]
     review: list[ReviewLine]
+    erp_number: str | None = None
+    track: OrderTrack | None = None  # timeline, line quantities, shipments
 
 
 def _dec(value: object) -> Decimal | None:
     return None if value in (None, "") else Decimal(str(value))
 
 
-def _order_detail(doc: dict[str, Any], queued: bool) -> OrderDetail:
+def _order_detail(doc: dict[str, Any], queued: bool, today: dt.date) -> OrderDetail:
     review = doc.get("review") or {}
     return OrderDetail(
         client_order_id=doc["client_order_id"],
@@ -801,4 +866,6 @@ def _order_detail(doc: dict[str, Any], queued: bool) -> OrderDetail:
             )
             for li in review.get("lines") or []
         ],
+        erp_number=doc.get("erp_number"),
+        track=order_track(doc, today=today, queued=queued),
     )

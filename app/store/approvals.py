@@ -85,11 +85,14 @@ def rules(replica: Replica) -> list[tuple[ApprovalRule, Doc, bool]]:
         if entry.name == DELETE_RULE:
             found.pop(rid, None)
             continue
+        base = found[rid][1] if rid in found else {}
+        # The version the server will hold once this edit lands (each save adds one), so a
+        # second edit queued before a sync is based on the first, not refused as a conflict.
+        landed = int(found[rid][0].version) + 1 if rid in found else 1
         try:
-            rule = ApprovalRule.from_dict(entry.args)
+            rule = ApprovalRule.from_dict({**entry.args, "version": landed})
         except RuleError:
             continue
-        base = found.get(rid, (rule, {}, True))[1]
         found[rid] = (rule, base, True)
     return sorted(found.values(), key=lambda t: (t[0].level, t[0].name.casefold()))
 

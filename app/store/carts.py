@@ -75,6 +75,7 @@ class OrderSummary:
     subtotal: Decimal | None
     line_count: int
     queued: bool  # not echoed by the server yet
+    erp_number: str | None = None  # the supplier's ERP order number, once it has one
 
 
 def create_cart(replica: Replica, name: str) -> str:
@@ -240,6 +241,7 @@ def orders(replica: Replica) -> list[OrderSummary]:
                     subtotal=None if subtotal is None else Decimal(subtotal),
                     line_count=len(doc.get("lines") or []),
                     queued=bucket is None,
+                    erp_number=doc.get("erp_number"),
                 )
             )
         return summaries

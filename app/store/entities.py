@@ -215,6 +215,18 @@ def _needs(entity: str, *lists: str) -> Callable[[str, Data], tuple[object, ...]
     return project
 
 
+def _stock(key: str, data: Data) -> tuple[object, ...]:
+    """``in_stock``: some warehouse has a positive quantity available (the catalog filter)."""
+    warehouses = _Reader("stock", key, data).objects("warehouses")
+    return (int(any(_positive(w.get("available")) for w in warehouses)),)
+
+
+def _positive(value: object) -> bool:
+    if isinstance(value, int | float):
+        return value > 0
+    return isinstance(value, str) and _DECIMAL.fullmatch(value) is not None and float(value) > 0
+
+
 def _account(key: str, data: Data) -> tuple[object, ...]:
     read = _Reader("account", key, data)
     return (read.opt_text("name"), read.opt_text("currency"))
@@ -261,7 +273,7 @@ TABLES: dict[str, EntityTable] = {
     t.entity: t
     for t in (
         EntityTable("product", "products", "sku", PRODUCT_COLUMNS, _product),
-        EntityTable("stock", "stock", "sku", (), _needs("stock", "warehouses")),
+        EntityTable("stock", "stock", "sku", ("in_stock",), _stock),
         EntityTable("price", "prices", "sku", (), _needs("price", "tiers")),
         EntityTable("contract", "contracts", "sku", (), _needs("contract", "prices")),
         EntityTable("account", "accounts", "number", ("name", "currency"), _account),

@@ -128,9 +128,37 @@ _V2 = (
         unit TEXT NOT NULL, note TEXT, PRIMARY KEY (list_id, position)) WITHOUT ROWID""",
 )
 
+# The notification centre (local only, app/store/notifications.py): notifications with
+# read and shown-as-desktop-message state, what the detector saw last of each order and
+# stock row, and the per-kind choice of desktop messages.
+_V3_NOTIFICATIONS = (
+    """CREATE TABLE notifications (
+        id INTEGER NOT NULL PRIMARY KEY, kind TEXT NOT NULL, title TEXT NOT NULL,
+        body TEXT NOT NULL, order_id TEXT, order_ref TEXT, created_at TEXT NOT NULL,
+        read_at TEXT, announced_at TEXT)""",
+    "CREATE INDEX ix_notifications_unread ON notifications (read_at)",
+    """CREATE TABLE notification_watch (
+        subject TEXT NOT NULL PRIMARY KEY, digest TEXT, facts TEXT NOT NULL) WITHOUT ROWID""",
+    """CREATE TABLE notification_prefs (
+        kind TEXT NOT NULL PRIMARY KEY, desktop BOOLEAN NOT NULL) WITHOUT ROWID""",
+)
+
+# Catalog filters (app/store/catalog.py): brand is filtered through an index like category,
+# and "in stock" through a flag projected from the stock row (any warehouse with some
+# available), filled here from the rows already synced.
+_V4_CATALOG_FILTERS = (
+    "CREATE INDEX ix_products_brand ON products (brand)",
+    "ALTER TABLE stock ADD COLUMN in_stock BOOLEAN NOT NULL DEFAULT 0",
+    """UPDATE stock SET in_stock = EXISTS (
+        SELECT 1 FROM json_each(stock.data, '$.warehouses') AS w
+        WHERE CAST(json_extract(w.value, '$.available') AS REAL) > 0)""",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     sql_step(1, "initial replica schema", *_V1),
     sql_step(2, "quick order: part numbers, import layouts, saved lists", *_V2),
+    sql_step(3, "notification centre: notifications, watch, desktop choices", *_V3_NOTIFICATIONS),
+    sql_step(4, "catalog filters: brand index, stock in_stock flag", *_V4_CATALOG_FILTERS),
 )
 
 

@@ -72,7 +72,10 @@ class Product(_Synced, Base):
     # An INTEGER rowid alias, because the FTS index refers to rowids and VACUUM may renumber
     # the implicit rowid of a table without one; ``sku`` is the natural (unique) key.
     __tablename__ = "products"
-    __table_args__ = (Index("ix_products_category", "category"),)
+    __table_args__ = (
+        Index("ix_products_category", "category"),
+        Index("ix_products_brand", "brand"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sku: Mapped[str] = mapped_column(String(collation="NOCASE"), unique=True)
@@ -109,6 +112,7 @@ class ProductUnit(Base):
 class Stock(_Synced, Base):
     __tablename__ = "stock"
     sku: Mapped[str] = mapped_column(primary_key=True)
+    in_stock: Mapped[bool] = mapped_column(default=False)  # any warehouse has some available
 
 
 class Price(_Synced, Base):

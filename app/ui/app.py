@@ -1,4 +1,5 @@
-"""Starting the desktop app: the QApplication, the workspace, the main window; the
+"""Starting the desktop app: the QApplication, the workspace of the chosen profile, the main
+window (and, on a profile switch, the next one: ``ProfileSwitcher``); the
 `demo --screenshot` mode that saves the window once the first sync is done; and, for the
 cold-start benchmark, ORDERPAD_EXIT_AFTER_FIRST_PAINT=1: quit after the first paint with
 data (the quick-order cart and the status bar loaded), printing ``FIRST-PAINT``."""
@@ -8,14 +9,15 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app.services.demo import DemoServer
-from app.services.workspace import Workspace
+from app.services.profile import current_profile_dir, set_current_profile
+from app.services.workspace import Workspace, default_data_dir
 from app.ui.context import AppContext, UiSettings
 from app.ui.main_window import MainWindow
 from app.ui.resources import icon
@@ -47,19 +49,30 @@ def run_gui(
     demo_skus: int | None = None,
     screenshot: Path | None = None,
 ) -> int:
-    """Open the main window; returns the exit code. With ``demo`` a local server is started
-    (seeded the first time) and the demo buyer signed in; with ``screenshot`` the window is
-    saved there after the first sync and the app quits."""
+    """Open the main window on the chosen profile of ``data_dir`` (the per-user folder when
+    None); returns the exit code. With ``demo`` a local server is started (seeded the first
+    time) and the demo buyer signed in; with ``screenshot`` the window is saved there after
+    the first sync and the app quits."""
     app = application(font="DejaVu Sans:10" if screenshot else None)
+    root = (data_dir or default_data_dir()).expanduser().resolve()
+    if demo:
+        from app.services.demo import DemoServer
+
+        def demo_context(folder: Path) -> AppContext:
+            server = DemoServer(folder, skus=demo_skus)
+            return AppContext(Workspace(folder), settings=UiSettings.load(folder), demo=server)
+
+        switcher = ProfileSwitcher(root, demo_context)
+        start = root  # the demo's own folder: its server lives with that profile
+    else:
+        switcher = ProfileSwitcher(root)
+        start = current_profile_dir(root)
     try:
-        workspace = Workspace(data_dir)
+        window = switcher.open(start)
     except Exception as exc:  # a replica from a newer Orderpad, a folder we may not write
         QMessageBox.critical(None, "Orderpad", f"Cannot open the data folder: {exc}")
         return 1
-    server = DemoServer(workspace.data_dir, skus=demo_skus) if demo else None
-    ctx = AppContext(workspace, settings=UiSettings.load(), demo=server)
-    window = MainWindow(ctx)
-    window.show()
+    workspace = window.ctx.workspace
     result = {"code": 0}
     if screenshot is not None:
         _arrange_screenshot(window, screenshot, result)
@@ -70,8 +83,85 @@ def run_gui(
     try:
         code = app.exec()
     finally:
-        window.shut_down()
+        if switcher.window is not None:
+            switcher.window.shut_down()
     return result["code"] or code
+
+
+def open_context(root: Path) -> Callable[[Path], AppContext]:
+    """How a profile's window context is made: its workspace and its own settings."""
+
+    def make(data_dir: Path) -> AppContext:
+        workspace = Workspace(data_dir)
+        return AppContext(workspace, settings=UiSettings.load(data_dir), profiles_root=root)
+
+    return make
+
+
+class ProfileSwitcher(QObject):
+    """Keeps the one main window, and opens another profile's in its place when the person
+    switches: the old window stops syncing, lets its running work finish (the window stays
+    responsive meanwhile), closes its replica (whatever is queued stays in that profile's
+    outbox) and only then the new window opens on the other data folder. ``switched(window)``
+    fires with the new window; ``make_context(data folder)`` builds a window's context."""
+
+    switched = Signal(object)
+
+    def __init__(
+        self, root: Path, make_context: Callable[[Path], AppContext] | None = None
+    ) -> None:
+        super().__init__()
+        self.root = root
+        self.make_context = make_context or open_context(root)
+        self.window: MainWindow | None = None
+
+    def open(self, data_dir: Path) -> MainWindow:
+        """Open a window on ``data_dir`` (raises when its replica cannot be opened)."""
+        window = MainWindow(self.make_context(data_dir))
+        window.profile_switch_requested.connect(self.switch)
+        self.window = window
+        window.show()
+        return window
+
+    def switch(self, data_dir: Path) -> None:
+        old = self.window
+        if old is None:
+            self.open(data_dir)
+            return
+        if Path(data_dir).resolve() == old.ctx.workspace.data_dir:
+            return
+        old.ctx.sync.stop()
+        old.setEnabled(False)  # nothing new is started while the running work finishes
+        if not old.ctx.ops.pending:
+            self._replace(old, Path(data_dir))
+            return
+        old.statusBar().showMessage(old.tr("Finishing the running work, then switching…"))
+
+        def idle() -> None:
+            old.ctx.ops.idle.disconnect(idle)
+            self._replace(old, Path(data_dir))
+
+        old.ctx.ops.idle.connect(idle)
+
+    def _replace(self, old: MainWindow, data_dir: Path) -> None:
+        geometry = old.saveGeometry()
+        previous = old.ctx.workspace.data_dir
+        old.shut_down()
+        try:
+            window = self.open(data_dir)
+        except Exception as exc:
+            log.exception("could not open the profile in %s", data_dir)
+            QMessageBox.critical(old, "Orderpad", f"Cannot open that profile: {exc}")
+            window = self.open(previous)
+        else:
+            try:
+                set_current_profile(self.root, data_dir)
+            except OSError:
+                log.exception("could not remember the profile chosen")
+        window.restoreGeometry(geometry)
+        old.close()
+        old.deleteLater()
+        self.switched.emit(window)
 
 
 def _arrange_screenshot(window: MainWindow, path: Path, result: dict[str, int]) -> None:

@@ -17,6 +17,7 @@ class Changes:
     orders: bool = False
     outbox: bool = False
     lists: bool = False  # saved lists (order templates) on this device
+    notifications: bool = False  # the notification centre (new, read, desktop choices)
     status: bool = False  # freshness, connectivity, the signed-in profile
 
     @classmethod

@@ -1,5 +1,5 @@
-"""Catalog: search-as-you-type over the replica and a product's detail (units, price and why,
-stock per warehouse "as of")."""
+"""Catalog: search-as-you-type over the replica, narrowed by category, brand and stock, and a
+product's detail (units, price and why, stock per warehouse "as of")."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -21,11 +23,19 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableView,
     QTextBrowser,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from app.services.workspace import PriceView, ProductDetails, WarehouseStock, Workspace
+from app.services.workspace import (
+    CatalogFilter,
+    Facets,
+    PriceView,
+    ProductDetails,
+    WarehouseStock,
+    Workspace,
+)
 from app.ui import fmt
 from app.ui.bus import Changes
 from app.ui.catalog_model import MAX_ROWS, CatalogModel
@@ -70,6 +80,14 @@ class CatalogPage(QWidget):
         self.search.setPlaceholderText(self.tr("Search SKU, name, brand, barcode… (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
         self.count = QLabel()
+        self.category = _facet_box("categoryFilter", self.tr("All categories"))
+        self.brand = _facet_box("brandFilter", self.tr("All brands"))
+        self.in_stock = QCheckBox(self.tr("In &stock only"))
+        self.in_stock.setObjectName("inStockFilter")
+        self.in_stock.setToolTip(self.tr("Products some warehouse had available at the last sync"))
+        self.clear_filters = QToolButton()
+        self.clear_filters.setText(self.tr("Clear filters"))
+        self.clear_filters.setEnabled(False)
         self.model = CatalogModel(ctx.ops, self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -102,6 +120,17 @@ class CatalogPage(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.count)
+        filters = QHBoxLayout()
+        for text, box in ((self.tr("C&ategory"), self.category), (self.tr("&Brand"), self.brand)):
+            label = QLabel(text)
+            label.setBuddy(box)
+            filters.addWidget(label)
+            filters.addWidget(box)
+            filters.addSpacing(12)
+        filters.addWidget(self.in_stock)
+        filters.addSpacing(12)
+        filters.addWidget(self.clear_filters)
+        filters.addStretch(1)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -115,6 +144,7 @@ class CatalogPage(QWidget):
         split.setSizes([690, 370])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addLayout(filters)
         layout.addWidget(split, 1)
 
         self._debounce = QTimer(self)
@@ -122,6 +152,10 @@ class CatalogPage(QWidget):
         self._debounce.setInterval(0)  # one search per pass of the event loop, not per edit
         self._debounce.timeout.connect(self.run_search)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self.category.currentIndexChanged.connect(self._filters_changed)
+        self.brand.currentIndexChanged.connect(self._filters_changed)
+        self.in_stock.toggled.connect(self._filters_changed)
+        self.clear_filters.clicked.connect(self.clear)
         self.search.returnPressed.connect(self._focus_results)
         self._card_timer = QTimer(self)
         self._card_timer.setSingleShot(True)
@@ -138,6 +172,8 @@ class CatalogPage(QWidget):
         ctx.bus.changed.connect(self._on_changed)
         self._searched: str | None = None
         self.shown_query: str | None = None  # the query whose results are on screen
+        self.shown_filters = CatalogFilter()  # and the filters they were found with
+        self._facets: Facets | None = None
         self._card_serial = 0
         self.card: ProductCard | None = None
         self._search_serial = 0
@@ -148,6 +184,8 @@ class CatalogPage(QWidget):
     def activate(self) -> None:
         if self._searched is None:
             self.run_search()
+        if self._facets is None:
+            self.load_facets()
         self.focus_search()
 
     def focus_search(self) -> None:
@@ -160,38 +198,92 @@ class CatalogPage(QWidget):
             if not self.table.currentIndex().isValid():
                 self.table.selectRow(0)
 
+    # -- filters -----------------------------------------------------------------------
+    def filters(self) -> CatalogFilter:
+        """The filters as set on screen."""
+        return CatalogFilter(
+            category=self.category.currentData(),
+            brand=self.brand.currentData(),
+            in_stock=self.in_stock.isChecked(),
+        )
+
+    def set_filters(self, filters: CatalogFilter) -> None:
+        """Set the filters (a value the catalog does not hold yet is added to its list)."""
+        for box, value in ((self.category, filters.category), (self.brand, filters.brand)):
+            box.blockSignals(True)
+            index = box.findData(value) if value else 0
+            if value and index < 0:
+                box.addItem(value, value)
+                index = box.count() - 1
+            box.setCurrentIndex(index)
+            box.blockSignals(False)
+        self.in_stock.blockSignals(True)
+        self.in_stock.setChecked(filters.in_stock)
+        self.in_stock.blockSignals(False)
+        self._filters_changed()
+
+    def clear(self) -> None:
+        self.set_filters(CatalogFilter())
+        self.focus_search()
+
+    def _filters_changed(self, *_args: object) -> None:
+        self.clear_filters.setEnabled(self.filters().active)
+        self._debounce.start()
+
+    def load_facets(self) -> None:
+        """Fill the category and brand lists (again after a sync), keeping the choices."""
+        self.ctx.ops.run(lambda ws: ws.catalog_facets(), on_success=self._show_facets)
+
+    def _show_facets(self, facets: Facets) -> None:
+        self._facets = facets
+        for box, values in ((self.category, facets.categories), (self.brand, facets.brands)):
+            chosen = box.currentData()
+            box.blockSignals(True)
+            while box.count() > 1:
+                box.removeItem(1)
+            for value in values:
+                box.addItem(value, value)
+            index = box.findData(chosen) if chosen else 0
+            if index < 0:  # gone from the catalog: still shown while it is chosen
+                box.addItem(chosen, chosen)
+                index = box.count() - 1
+            box.setCurrentIndex(index)
+            box.blockSignals(False)
+
     # -- search ------------------------------------------------------------------------
     def run_search(self) -> None:
-        """Search for what is typed, on every key: one search runs at a time and, when it
-        is back, the newest text is searched next (keys typed meanwhile are not queued)."""
+        """Search for what is typed under the filters set, on every key: one search runs
+        at a time and, when it is back, the newest text is searched next (keys typed
+        meanwhile are not queued)."""
         query = self.search.text().strip()
+        filters = self.filters()
         self._searched = query
         if self._searching:
             self._again = True
             return
-        if query == "" and self._everything is not None:
-            self._show_results(query, self._everything)
+        if query == "" and not filters.active and self._everything is not None:
+            self._show_results(query, filters, self._everything)
             return
         self._searching = True
         self._search_serial += 1
         serial = self._search_serial
 
         def search(ws: Workspace) -> Results:
-            skus = ws.search_skus(query, limit=FIRST_PAGE)
+            skus = ws.search_skus(query, limit=FIRST_PAGE, filters=filters)
             first = ws.products(skus[:FIRST_ROWS])  # the first screenful, ready to paint
             return Results(skus, first, complete=len(skus) < FIRST_PAGE)
 
         def show(results: Results) -> None:
             self._searching = False
-            if query == "":
+            if query == "" and not filters.active:
                 self._everything = results
             if self._again:
                 self._again = False
-                if self.search.text().strip() != query:
+                if (self.search.text().strip(), self.filters()) != (query, filters):
                     self.run_search()  # typed on: these results are already old
                     return
             if serial == self._search_serial:
-                self._show_results(query, results)
+                self._show_results(query, filters, results)
 
         def failed(_exc: BaseException) -> bool:
             self._searching = self._again = False
@@ -201,15 +293,23 @@ class CatalogPage(QWidget):
 
     def _show_count(self, count: int, *, complete: bool) -> None:
         more = "+" if count >= MAX_ROWS or not complete else ""
-        self.count.setText(self.tr("{0}{1} products").format(count, more))
+        text = self.tr("{0}{1} products").format(count, more)
+        if self.shown_filters.active:
+            text = self.tr("{0} (filtered)").format(text)
+        self.count.setText(text)
 
-    def _show_results(self, query: str, results: Results) -> None:
+    def _show_results(self, query: str, filters: CatalogFilter, results: Results) -> None:
         self.shown_query = query
+        changed_filters, self.shown_filters = filters != self.shown_filters, filters
         skus = results.skus
-        if skus == self.model.skus:
-            return  # the same results (after a sync): rows were marked stale, keep place
+        more = None if results.complete else query
+        if skus == self.model.skus:  # the same rows (after a sync: marked stale): keep place
+            self.model.continue_with(more, filters)  # but scrolling on fetches these matches
+            if changed_filters:
+                self._show_count(len(skus), complete=results.complete)
+            return
         selected = self.card.product.sku if self.card is not None else None
-        self.model.set_skus(skus, results.first, query=None if results.complete else query)
+        self.model.set_skus(skus, results.first, query=more, filters=filters)
         self._show_count(len(skus), complete=results.complete)
         if skus:
             self.table.selectRow(skus.index(selected) if selected in skus else 0)
@@ -218,6 +318,8 @@ class CatalogPage(QWidget):
         if changes.catalog:
             self._everything = None
             self.model.mark_stale()
+            if self._facets is not None:
+                self.load_facets()
             if self._searched is not None:
                 self.run_search()
                 self._load_card()  # prices may have moved
@@ -343,8 +445,30 @@ class CatalogPage(QWidget):
         return "".join(parts)
 
 
+def _facet_box(name: str, everything: str) -> QComboBox:
+    """A filter list whose first entry (no value) lets everything through."""
+    box = QComboBox()
+    box.setObjectName(name)
+    box.addItem(everything, None)
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    box.setMinimumContentsLength(18)
+    box.setMaxVisibleItems(20)
+    return box
+
+
 def _table(header: list[str], rows: Sequence[Sequence[str]]) -> str:
+    """An HTML table; only the first column (names) wraps, so dates and amounts stay whole."""
     e = html.escape
     head = "".join(f"<th align='left' style='white-space:nowrap'>{e(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{e(str(c))}</td>" for c in row) + "</tr>" for row in rows)
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f"<td>{e(str(c))}</td>"
+            if n == 0
+            else f"<td style='white-space:nowrap'>{e(str(c))}</td>"
+            for n, c in enumerate(row)
+        )
+        + "</tr>"
+        for row in rows
+    )
     return f"<table cellspacing='0' cellpadding='3'><tr>{head}</tr>{body}</table>"

@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QObject, Qt, Signal
 
-from app.services.workspace import ProductDetails, Workspace
+from app.services.workspace import CatalogFilter, ProductDetails, Workspace
 from app.ui import fmt
 from app.ui.ops import Operations
 from app.ui.rows_model import ALIGNMENT, DISPLAY, LEFT, RIGHT, TOOLTIP, Index
@@ -57,18 +57,25 @@ class CatalogModel(QAbstractTableModel):
         self._asked: set[int] = set()
         self._generation = 0
         self._query: str | None = None  # more matches of it can be fetched
+        self._filters: CatalogFilter | None = None  # and of these filters
         self._fetching = False
 
     # -- feeding -----------------------------------------------------------------------
     def set_skus(
-        self, skus: list[str], first: Sequence[ProductDetails] = (), *, query: str | None = None
+        self,
+        skus: list[str],
+        first: Sequence[ProductDetails] = (),
+        *,
+        query: str | None = None,
+        filters: CatalogFilter | None = None,
     ) -> None:
         """Show ``skus``; ``first`` are products already fetched (the first screenful).
-        With ``query`` the SKUs are the first page of its matches: scrolling to the end
-        fetches more (Qt's fetchMore), up to ``MAX_ROWS``."""
+        With ``query`` the SKUs are the first page of its matches (under ``filters``):
+        scrolling to the end fetches more (Qt's fetchMore), up to ``MAX_ROWS``."""
         self.beginResetModel()
         self.skus = skus
         self._query = query
+        self._filters = filters
         self._fetching = False
         for product in first:
             self._rows[product.sku] = product
@@ -76,6 +83,13 @@ class CatalogModel(QAbstractTableModel):
         self._generation += 1
         self._asked.clear()
         self.endResetModel()
+
+    def continue_with(self, query: str | None, filters: CatalogFilter | None) -> None:
+        """The rows shown are also the first page of ``query`` under ``filters``: scrolling
+        to the end fetches more of those (None: they are every match)."""
+        if (query, filters) != (self._query, self._filters):
+            self._query, self._filters = query, filters
+            self._fetching = False  # a fetch under way was for the old search: dropped
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         return (
@@ -88,13 +102,13 @@ class CatalogModel(QAbstractTableModel):
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if not self.canFetchMore(parent):
             return
-        query, generation = self._query, self._generation
+        query, filters, generation = self._query, self._filters, self._generation
         assert query is not None
         limit = min(len(self.skus) + MORE_ROWS, MAX_ROWS)
         self._fetching = True
 
         def done(skus: list[str]) -> None:
-            if generation != self._generation:
+            if generation != self._generation or (self._query, self._filters) != (query, filters):
                 return  # a new search replaced the rows
             self._fetching = False
             if len(skus) < limit or limit >= MAX_ROWS:
@@ -102,15 +116,16 @@ class CatalogModel(QAbstractTableModel):
             self.extend(skus)
             self.grown.emit(len(self.skus), self._query is None and len(skus) < MAX_ROWS)
 
-        self.ops.run(lambda ws: ws.search_skus(query, limit=limit), on_success=done)
+        self.ops.run(
+            lambda ws: ws.search_skus(query, limit=limit, filters=filters), on_success=done
+        )
 
     def extend(self, skus: list[str]) -> None:
         """Show ``skus`` where they begin with the rows shown: the new rows are appended
         (the view keeps its place); anything else replaces the rows."""
         old = self.skus
         if skus[: len(old)] != old:
-            query = self._query
-            self.set_skus(skus, query=query)
+            self.set_skus(skus, query=self._query, filters=self._filters)
             return
         if len(skus) > len(old):
             self.beginInsertRows(QModelIndex(), len(old), len(skus) - 1)

@@ -4,6 +4,7 @@ the order (it works offline, and says so)."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.approvals import PreviewRule
 from app.services.workspace import CartView, ShipToOption, Workspace
 from app.ui import fmt
 from app.ui.context import AppContext
@@ -67,6 +69,12 @@ class CheckoutDialog(QDialog):
             )
         )
         self.mode.setWordWrap(True)
+        self.approval = QLabel()
+        self.approval.setObjectName("approvalPreview")
+        self.approval.setWordWrap(True)
+        self.approval.hide()
+        self._cart_name = cart.name
+        self._ctx = ctx
 
         form = QFormLayout()
         form.addRow(self.tr("Ship to"), self.ship_to)
@@ -88,6 +96,7 @@ class CheckoutDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addLayout(form)
         layout.addWidget(self.mode)
+        layout.addWidget(self.approval)
         layout.addWidget(buttons)
         self.po.setFocus()
 
@@ -95,6 +104,32 @@ class CheckoutDialog(QDialog):
             return ws.ship_tos()
 
         ctx.ops.run(load, on_success=self._ship_tos, owner=self)
+        self.ship_to.currentIndexChanged.connect(lambda _i: self._preview_approval())
+
+    def _preview_approval(self) -> None:
+        """Which approval rules this order will fire and who must approve, from the replica."""
+        cart, ship_to = self._cart_name, str(self.ship_to.currentData() or "") or None
+
+        def load(ws: Workspace) -> list[PreviewRule]:
+            return ws.approvals.preview(cart, ship_to=ship_to)
+
+        self._ctx.ops.run(load, on_success=self._show_approval, owner=self)
+
+    def _show_approval(self, rules: list[PreviewRule]) -> None:
+        if not rules:
+            self.approval.setText(self.tr("No approval needed: it goes straight to the supplier."))
+        else:
+            steps = "".join(
+                f"<li>{self.tr('Level')} {r.level}: <b>{html.escape(r.name)}</b> — "
+                f"{html.escape('; '.join(r.reasons))}<br>"
+                f"{self.tr('approved by')} {html.escape(', '.join(r.approvers) or '?')}</li>"
+                for r in rules
+            )
+            self.approval.setText(
+                self.tr("<b>This order will wait for approval:</b>") + f"<ul>{steps}</ul>"
+            )
+        self.approval.show()
+        self.adjustSize()  # the dialog grows with the preview instead of squeezing the form
 
     def _ship_tos(self, options: list[ShipToOption]) -> None:
         self.ship_to.clear()

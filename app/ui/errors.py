@@ -58,8 +58,8 @@ def explain(exc: BaseException) -> Explained:
     if isinstance(exc, SignInRequired):
         return Explained(
             _tr("Please sign in again"),
-            _tr("Your session ended. Use File ▸ Sign in…; queued changes are kept and "
-                "sent after you sign in."),
+            _tr("Your session ended. Use File ▸ Sign in or switch profile…; queued changes "
+                "are kept and sent after you sign in."),
         )  # fmt: skip
     if isinstance(exc, ClientTooOld):
         return Explained(

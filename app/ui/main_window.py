@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
@@ -22,22 +22,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import __version__
+from app.services.profile import SavedProfile, saved_profiles
 from app.services.workspace import Status, Workspace
 from app.ui import fmt
+from app.ui.approvals import ApprovalsPage
 from app.ui.bus import Changes
 from app.ui.carts import CartsPage
 from app.ui.catalog import CatalogPage
 from app.ui.context import AppContext
+from app.ui.notifications import NotificationsPage
 from app.ui.ops import Lane
 from app.ui.orders import OrdersPage
 from app.ui.quick_order import QuickOrderPage
 from app.ui.resources import icon
+from app.ui.rules import open_rules_dialog
+from app.ui.settings import SettingsDialog
 from app.ui.sign_in import SignInDialog
 from app.ui.sync_centre import AREA_NAMES, SyncCentrePage
 from app.ui.sync_controller import Connection
 
 QUICK_ORDER, CATALOG, CARTS, ORDERS, SYNC_CENTRE = range(5)
+NOTIFICATIONS = 5
+APPROVALS = 6
 
 
 class Banner(QFrame):
@@ -85,6 +91,11 @@ class Banner(QFrame):
 
 
 class MainWindow(QMainWindow):
+    """``profile_switch_requested(data folder)``: the person chose another profile (the
+    application closes this window and opens one on that folder: app.ui.app)."""
+
+    profile_switch_requested = Signal(object)
+
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
@@ -99,8 +110,11 @@ class MainWindow(QMainWindow):
         self.carts = CartsPage(ctx)
         self.orders = OrdersPage(ctx)
         self.sync_centre = SyncCentrePage(ctx)
+        self.notifications = NotificationsPage(ctx, icon("app"))
+        self.approvals = ApprovalsPage(ctx)
         self.pages: list[QWidget] = [
-            self.quick, self.catalog, self.carts, self.orders, self.sync_centre
+            self.quick, self.catalog, self.carts, self.orders, self.sync_centre,
+            self.notifications, self.approvals,
         ]  # fmt: skip
         self.stack = QStackedWidget()
         self.nav = QListWidget()
@@ -115,7 +129,9 @@ class MainWindow(QMainWindow):
         )
         names = [(self.tr("Quick order"), "quick-order"), (self.tr("Catalog"), "catalog"),
                  (self.tr("Carts"), "carts"), (self.tr("Orders"), "orders"),
-                 (self.tr("Sync centre"), "sync")]  # fmt: skip
+                 (self.tr("Sync centre"), "sync"),
+                 (self.tr("Notifications"), "notifications"),
+                 (self.tr("Approvals"), "approvals")]  # fmt: skip
         for number, ((name, icon_name), page) in enumerate(zip(names, self.pages, strict=True)):
             item = QListWidgetItem(icon(icon_name), name)
             item.setToolTip(self.tr("{0} (Ctrl+{1})").format(name, number + 1))
@@ -136,16 +152,26 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(body)
 
         self.connection_label = QLabel()
+        self.notice_button = QToolButton()  # "3 new": opens the notification centre
+        self.notice_button.setAutoRaise(True)
+        self.notice_button.setIcon(icon("notifications"))
+        self.notice_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.notice_button.hide()
         self.pending_label = QLabel()
         self.freshness_label = QLabel()
         self.statusBar().addPermanentWidget(self.freshness_label)
         self.statusBar().addPermanentWidget(self.pending_label)
         self.statusBar().addPermanentWidget(self.connection_label)
+        self.statusBar().addPermanentWidget(self.notice_button)
 
         self._build_actions()
         self.nav.currentRowChanged.connect(self._show_page)
         self.carts.open_requested.connect(self.open_cart)
         self.orders.reordered.connect(self.open_cart)
+        self.notifications.open_order.connect(self.open_order)
+        self.notifications.unread_changed.connect(self._show_unread)
+        self.approvals.count_changed.connect(self._show_approvals_waiting)
+        self.notice_button.clicked.connect(lambda: self.go(NOTIFICATIONS))
         self.sync_centre.offline_box.toggled.connect(self.offline_action.setChecked)
         self.banner.button.clicked.connect(self._banner_action)
         ctx.bus.changed.connect(self._on_changed)
@@ -154,6 +180,9 @@ class MainWindow(QMainWindow):
         ctx.sync.connection_changed.connect(lambda _c: self._show_status())
         ctx.sync.syncing_changed.connect(lambda _s: self._show_status())
         ctx.sync.finished.connect(self._sync_finished)
+        ctx.settings_changed.connect(lambda _s: self._show_status())
+        self.sign_in_dialog: SignInDialog | None = None  # the last one opened (tests look)
+        self.settings_dialog: SettingsDialog | None = None
         self._tick = QTimer(self)
         self._tick.timeout.connect(self._show_status)
         self._tick.start(30_000)
@@ -161,8 +190,10 @@ class MainWindow(QMainWindow):
 
         self.nav.setCurrentRow(QUICK_ORDER)
         self.load_status()
-        if ctx.settings.sync_on_start:
-            ctx.sync.start()
+        self.approvals.refresh_count()
+        # The first sync starts once the window shows its data: the local replica first,
+        # then the network (its libraries load in the worker, off the first paint's path).
+        self._sync_after_status = ctx.settings.sync_on_start
 
     # -- actions -----------------------------------------------------------------------
     def _action(self, text: str, shortcut: str | QKeySequence.StandardKey | None = None) -> QAction:
@@ -186,12 +217,20 @@ class MainWindow(QMainWindow):
         self.offline_action = self._action(self.tr("Work offline"), "Ctrl+Shift+O")
         self.offline_action.setCheckable(True)
         self.offline_action.toggled.connect(self.set_work_offline)
-        self.sign_in_action = self._action(self.tr("Sign in…"))
+        self.sign_in_action = self._action(self.tr("Sign in or switch profile…"), "Ctrl+Shift+P")
         self.sign_in_action.triggered.connect(self.open_sign_in)
+        self.settings_action = self._action(self.tr("Settings…"), "Ctrl+,")
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.settings_action.triggered.connect(self.open_settings)
+        self.rules_action = self._action(self.tr("Approval rules and limits…"))
+        self.rules_action.triggered.connect(lambda: open_rules_dialog(self.ctx, self))
         quit_action = self._action(self.tr("Quit"), QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         for action in (self.sync_action, self.offline_action, self.sign_in_action):
             menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.settings_action)
+        menu.addAction(self.rules_action)
         menu.addSeparator()
         menu.addAction(quit_action)
 
@@ -219,6 +258,18 @@ class MainWindow(QMainWindow):
         help_menu.addAction(keys)
         help_menu.addAction(about)
 
+    def _badge(self, row: int, name: str, count: int) -> None:
+        """A navigation entry with a count in it ("Approvals (3)", bold) or without."""
+        item = self.nav.item(row)
+        item.setText(f"{name} ({count})" if count else name)
+        font = item.font()
+        font.setBold(count > 0)
+        item.setFont(font)
+
+    def _show_approvals_waiting(self, count: int) -> None:
+        """The navigation says how many orders await the signed-in user's decision."""
+        self._badge(APPROVALS, self.tr("Approvals"), count)
+
     def go(self, row: int) -> None:
         self.nav.setCurrentRow(row)
 
@@ -240,19 +291,52 @@ class MainWindow(QMainWindow):
             self.quick.pad.open_cart(name or None)
         self.go(QUICK_ORDER)
 
+    def open_order(self, client_order_id: str) -> None:
+        """Show one order on the Orders screen (a notification opens it)."""
+        self.go(ORDERS)
+        self.orders.open_order(client_order_id)
+
+    def _show_unread(self, count: int) -> None:
+        self._badge(NOTIFICATIONS, self.tr("Notifications"), count)
+        self.notice_button.setText(self.tr("{0} new").format(count))
+        self.notice_button.setToolTip(
+            self.tr("Open the notification centre (Ctrl+{0})").format(NOTIFICATIONS + 1)
+        )
+        self.notice_button.setVisible(count > 0)
+
     def set_work_offline(self, on: bool) -> None:
         self.ctx.sync.set_work_offline(on)
         self._show_status()
 
     def open_sign_in(self) -> None:
+        """The sign-in dialog, with the saved profiles to switch between (not in the demo,
+        whose server lives with its window)."""
+        if self.ctx.demo is not None:
+            self._show_sign_in(None)
+            return
+        root = self.ctx.profiles_root
+        self.ctx.ops.run(lambda _ws: saved_profiles(root), on_success=self._show_sign_in)
+
+    def _show_sign_in(self, profiles: list[SavedProfile] | None) -> None:
         profile = self.status.profile if self.status else None
         dialog = SignInDialog(
             self.ctx,
             self,
             server=profile.server_url if profile else "",
             email=profile.email if profile else "",
+            profiles=profiles,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.switch_requested.connect(self.profile_switch_requested)
+        self.sign_in_dialog = dialog
+        dialog.open()
+
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(
+            self.ctx, self, profile=self.status.profile if self.status else None
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        self.settings_dialog = dialog
         dialog.open()
 
     def stop_demo_server(self) -> None:
@@ -294,20 +378,28 @@ class MainWindow(QMainWindow):
         box.open()
 
     def show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            self.tr("About Orderpad"),
-            self.tr("Orderpad {0}: ordering that works offline.\nData folder: {1}").format(
-                __version__, self.ctx.workspace.data_dir
-            ),
-        )
+        """Versions, data folder, server and account, and "Copy diagnostics" (app.ui.about)."""
+        from app.ui.about import AboutDialog
+
+        dialog = AboutDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.open()
 
     # -- status ------------------------------------------------------------------------
     def load_status(self) -> None:
         def load(ws: Workspace) -> Status:
-            return ws.status()
+            return ws.status(session_store=False)
 
-        self.ctx.ops.run(load, on_success=self._status_loaded)
+        def failed(_exc: BaseException) -> bool:
+            self._start_first_sync()
+            return False  # reported as usual
+
+        self.ctx.ops.run(load, on_success=self._status_loaded, on_error=failed)
+
+    def _start_first_sync(self) -> None:
+        if self._sync_after_status:
+            self._sync_after_status = False
+            self.ctx.sync.start()
 
     def _on_changed(self, changes: Changes) -> None:
         if changes.status or changes.outbox or changes.orders:
@@ -316,6 +408,7 @@ class MainWindow(QMainWindow):
     def _status_loaded(self, status: Status) -> None:
         self.status = status
         self._show_status()
+        self._start_first_sync()
 
     def _sync_finished(self, ok: bool, message: str) -> None:
         self.statusBar().showMessage(

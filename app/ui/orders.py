@@ -1,11 +1,11 @@
-"""Orders: the history on this device (synced and queued) filtered by number or PO, SKU,
-status and date; one order's lines, status history and, when it waits for the buyer, the
-review; reorder (a partial success says why a line was left out) and save as a list."""
+"""Orders: the history on this device (synced and queued) filtered by our, the ERP's or
+the PO number, SKU, status and date; one order's timeline, lines with their quantities,
+shipments and status history and, when it waits for the buyer, the review; reorder (a
+partial success says why a line was left out) and save as a list."""
 
 from __future__ import annotations
 
 import datetime as dt
-import html
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -21,16 +21,16 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
-    QTableView,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
-from app.services.workspace import OrderDetail, OrderLineView, OrderSummary, Workspace
+from app.services.workspace import OrderDetail, OrderSummary, Workspace
 from app.ui import fmt
 from app.ui.bus import Changes
 from app.ui.context import AppContext
+from app.ui.order_detail import WAITING, OrderDetailPanel, status_text
+from app.ui.order_detail import order_lines_model as order_lines_model
 from app.ui.review import ReviewDialog
 from app.ui.rows_model import Column, RowsModel, row_table
 
@@ -40,21 +40,15 @@ if TYPE_CHECKING:  # imported on first use, off the start-up path (openpyxl)
 
 ANY_DAY = QDate(2000, 1, 1)  # a date edit at its minimum shows "any"
 
-WAITING = "needs_confirmation"
-
 
 def status_tone(status: str) -> str | None:
-    if status in (WAITING, "pending"):
+    if status in (WAITING, "pending", "exception", "pending_approval"):
         return "warn"
     if status in ("rejected", "cancelled"):
         return "bad"
     if status in ("submitted", "confirmed", "shipped", "delivered", "invoiced"):
         return "good"
     return None
-
-
-def status_text(status: str) -> str:
-    return {WAITING: "waiting for you", "pending": "queued"}.get(status, status.replace("_", " "))
 
 
 def quickorder_service(ws: Workspace) -> QuickOrderService:
@@ -86,8 +80,8 @@ class OrderFilter:
             day = when.astimezone().date()
             if (self.first_day and day < self.first_day) or (self.last_day and day > self.last_day):
                 return False
-        text = " ".join([order.number or "", order.po_number or ""]).casefold()
-        return all(word in text for word in self.words)
+        text = " ".join([order.number or "", order.po_number or "", order.erp_number or ""])
+        return all(word in text.casefold() for word in self.words)
 
 
 def orders_model(parent: QWidget | None = None) -> RowsModel[OrderSummary]:
@@ -98,26 +92,11 @@ def orders_model(parent: QWidget | None = None) -> RowsModel[OrderSummary]:
             Column(tr("Status"), lambda o: status_text(o.status),
                    tone=lambda o: status_tone(o.status)),
             Column(tr("PO"), lambda o: o.po_number or ""),
+            Column(tr("ERP order"), lambda o: o.erp_number or ""),
             Column(tr("Created"), lambda o: fmt.local_time(o.created_at)),
             Column(tr("Lines"), lambda o: str(o.line_count), numeric=True),
             Column(tr("Subtotal"), lambda o: fmt.money(o.subtotal, o.currency), numeric=True),
             Column(tr("Sync"), lambda o: tr("on this device only") if o.queued else tr("synced")),
-        ],
-        parent,
-    )  # fmt: skip
-
-
-def order_lines_model(parent: QWidget | None = None) -> RowsModel[OrderLineView]:
-    tr = parent.tr if parent is not None else str
-    return RowsModel(
-        [
-            Column(tr("#"), lambda li: str(li.line_no), numeric=True),
-            Column(tr("SKU"), lambda li: li.sku),
-            Column(tr("Qty"), lambda li: f"{fmt.qty(li.quantity)} {li.unit}", numeric=True),
-            Column(tr("Unit price"), lambda li: fmt.unit_price(li.unit_price), numeric=True,
-                   tooltip=lambda li: li.price_explanation or ""),
-            Column(tr("Total"), lambda li: fmt.money(li.line_total), numeric=True),
-            Column(tr("Status"), lambda li: li.status),
         ],
         parent,
     )  # fmt: skip
@@ -132,7 +111,7 @@ class OrdersPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.filter = QLineEdit()
-        self.filter.setPlaceholderText(self.tr("Order or PO number (Ctrl+F)"))
+        self.filter.setPlaceholderText(self.tr("Order, PO or ERP number (Ctrl+F)"))
         self.filter.setClearButtonEnabled(True)
         self.sku_filter = QLineEdit()
         self.sku_filter.setPlaceholderText(self.tr("SKU"))
@@ -147,22 +126,16 @@ class OrdersPage(QWidget):
         self.model = orders_model(self)
         self.table = row_table(self.model)
         self.table.setAlternatingRowColors(True)
-        for column, width in enumerate((118, 92, 86, 128, 44, 96)):
+        for column, width in enumerate((128, 124, 130, 100, 128, 44, 110)):
             self.table.setColumnWidth(column, width)
-        self.header = QLabel(self.tr("Pick an order"))
-        self.header.setWordWrap(True)
-        self.lines = order_lines_model(self)
-        self.lines_view = QTableView()
-        self.lines_view.setModel(self.lines)
-        self.lines_view.verticalHeader().setVisible(False)
-        self.lines_view.horizontalHeader().setStretchLastSection(True)
-        self.lines_view.verticalHeader().setDefaultSectionSize(
-            self.lines_view.fontMetrics().height() + 8
+        self.panel = OrderDetailPanel()
+        # The panel's parts, named as the rest of the screen (and its tests) know them.
+        self.header, self.lines, self.history = (
+            self.panel.header,
+            self.panel.lines,
+            self.panel.history,
         )
-        for column, width in enumerate((30, 96, 64, 78, 78)):
-            self.lines_view.setColumnWidth(column, width)
-        self.history = QTextBrowser()
-        self.history.setMaximumHeight(140)
+        self.lines_view = self.panel.lines_view
         self.review_action = QAction(self.tr("Review changes…"), self)
         self.review_action.setShortcut(QKeySequence("Ctrl+R"))
         self.find_action = QAction(self.tr("Filter orders"), self)
@@ -190,19 +163,15 @@ class OrdersPage(QWidget):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.header)
-        right_layout.addWidget(self.lines_view, 1)
-        right_layout.addWidget(self.history)
-        actions = QHBoxLayout()
-        actions.addWidget(self.reorder_button)
-        actions.addWidget(self.save_list_button)
-        actions.addStretch(1)
-        actions.addWidget(self.review_button)
-        right_layout.addLayout(actions)
-        split = QSplitter()
+        right_layout.addWidget(self.panel, 1)
+        for button in (self.reorder_button, self.save_list_button, self.review_button):
+            self.panel.top.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+        # The list above, the order below: the timeline and the lines need the full width.
+        split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(right)
-        split.setSizes([590, 470])
+        split.setChildrenCollapsible(False)
+        split.setSizes([262, 468])
         top = QHBoxLayout()
         top.addWidget(self.filter, 1)
         top.addWidget(self.sku_filter)
@@ -221,6 +190,7 @@ class OrdersPage(QWidget):
         self.detail: OrderDetail | None = None
         self.with_sku: frozenset[str] | None = None  # orders matching the SKU filter
         self._loaded = False
+        self._wanted: str | None = None  # an order to show once the list is loaded
         self._serial = 0
         self._sku_serial = 0
         self._sku_timer = QTimer(self)
@@ -280,6 +250,8 @@ class OrdersPage(QWidget):
         if self.sku_filter.text().strip():
             self._find_sku()  # an order may have come in with that SKU
         self._apply_filter()
+        if self._wanted is not None:
+            self.open_order(self._wanted)
 
     # -- filters -----------------------------------------------------------------------
     def current_filter(self) -> OrderFilter:
@@ -341,16 +313,32 @@ class OrdersPage(QWidget):
             self.table.selectRow(row)
         else:
             self.detail = None
-            self.lines.set_rows([])
-            self.history.clear()
-            self.header.setText(self.tr("No order matches the filters."))
+            self.panel.clear(self.tr("No order matches the filters."))
         self._enable_order_actions()
 
-    def select_order(self, client_order_id: str) -> None:
+    def select_order(self, client_order_id: str) -> bool:
         for row, order in enumerate(self.model.rows):
             if order.client_order_id == client_order_id:
                 self.table.selectRow(row)
+                return True
+        return False
+
+    def open_order(self, client_order_id: str) -> None:
+        """Show one order (a notification opens it), clearing filters that hide it; when
+        the list is not loaded yet, as soon as it is."""
+        if not self._loaded:
+            self._wanted = client_order_id
+            self.refresh()
+            return
+        if not self.select_order(client_order_id):
+            if any(o.client_order_id == client_order_id for o in self.all_orders):
+                self.clear_filters()
+                self.select_order(client_order_id)
+            else:  # not here yet: once the list reloads
+                self._wanted = client_order_id
                 return
+        self._wanted = None
+        self.table.setFocus()
 
     def _selected(self, _new: QItemSelection, _old: QItemSelection) -> None:
         rows = self.table.selectionModel().selectedRows()
@@ -368,22 +356,7 @@ class OrdersPage(QWidget):
 
     def _show_detail(self, detail: OrderDetail) -> None:
         self.detail = detail
-        e = html.escape
-        self.header.setText(
-            self.tr("<b>{0}</b> · {1} · PO {2} · ship to {3} · {4}").format(
-                e(detail.number or self.tr("queued order")), e(status_text(detail.status)),
-                e(detail.po_number or "—"), e(detail.ship_to or "—"),
-                e(fmt.money(detail.subtotal, detail.currency)),
-            )
-        )  # fmt: skip
-        self.lines.set_rows(detail.lines)
-        history = "".join(
-            f"<p><b>{e(fmt.local_time(at))}</b> {e(status_text(status))}"
-            + (f" — {e(note)}" if note else "")
-            + "</p>"
-            for at, status, note in detail.history
-        )
-        self.history.setHtml(history or e(self.tr("No history yet.")))
+        self.panel.show_detail(detail)
         self._enable_order_actions()
 
     def _enable_order_actions(self) -> None:

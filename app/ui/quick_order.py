@@ -38,9 +38,10 @@ from PySide6.QtWidgets import (
 from app.services.workspace import ProductHit, Workspace
 from app.ui import fmt
 from app.ui.checkout import CheckoutDialog
-from app.ui.context import AppContext
+from app.ui.context import AppContext, UiSettings
 from app.ui.lines_model import QTY_COLUMN, LinesModel, QuantityDelegate
 from app.ui.quick_order_pad import CartSnapshot, QuickOrderPad
+from app.ui.scan_sounds import ScanSounds
 from app.ui.scanner import ScanCatcher, ScanDetector
 from app.ui.spreadsheet_import import (
     Imported,
@@ -50,6 +51,8 @@ from app.ui.spreadsheet_import import (
 )
 
 FLASH_MS = 700
+GOOD_COLOR = "rgba(46, 157, 87, 0.35)"
+BAD_COLOR = "rgba(214, 69, 65, 0.40)"
 SKU_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -238,6 +241,8 @@ class QuickOrderPage(QWidget):
         self._flash.timeout.connect(self._end_flash)
 
         self.detector = ScanDetector(ctx.settings.scanner)
+        self.sounds = ScanSounds(enabled=ctx.settings.scan_sounds, parent=self)
+        ctx.settings_changed.connect(self.apply_settings)
         self.catcher = ScanCatcher(self, self.field, self.detector)
         self.catcher.install()
 
@@ -273,6 +278,12 @@ class QuickOrderPage(QWidget):
 
     def close_down(self) -> None:
         self.catcher.uninstall()
+
+    def apply_settings(self, settings: UiSettings) -> None:
+        """New scanner set-up and sound choice, in force from the next key."""
+        self.detector.settings = settings.scanner
+        self.detector.reset()
+        self.sounds.enabled = settings.scan_sounds
 
     # -- entries -----------------------------------------------------------------------
     def _on_scan(self, code: str) -> None:
@@ -406,14 +417,26 @@ class QuickOrderPage(QWidget):
 
     # -- feedback ----------------------------------------------------------------------
     def _show_feedback(self, ok: bool, message: str) -> None:
+        """Every addition answers at once: a sound, the entry field and the message flash
+        green or red, and the message (with ✔ or ✖, for those who cannot tell the colours
+        apart) stays until the next one."""
         self.last_flash = "good" if ok else "bad"
         self.feedback.setText(("✔ " if ok else "✖ ") + message)
-        color = "rgba(46, 157, 87, 0.35)" if ok else "rgba(214, 69, 65, 0.40)"
+        color = GOOD_COLOR if ok else BAD_COLOR
         self.field.setStyleSheet(f"QLineEdit#scanField {{ background-color: {color}; }}")
+        self.feedback.setStyleSheet(
+            f"QLabel#scanFeedback {{ background-color: {color}; border-radius: 3px; }}"
+        )
+        self.sounds.play(ok)
         self._flash.start(FLASH_MS)
+
+    @property
+    def flashing(self) -> bool:
+        return self._flash.isActive()
 
     def _end_flash(self) -> None:
         self.field.setStyleSheet("")
+        self.feedback.setStyleSheet("")
 
     # -- checkout ----------------------------------------------------------------------
     def open_checkout(self) -> None:

@@ -1,6 +1,7 @@
 """A buyer's spreadsheet into the cart, from File ▸ Open spreadsheet… or a drop on the
-quick-order screen: read it off the GUI thread, ask for the columns when Orderpad is not
-sure, add the good rows, and show the per-row report (with the round-trip workbook)."""
+quick-order screen: read it off the GUI thread, ask which sheet when the workbook has
+several, ask for the columns when Orderpad is not sure, add the good rows, and show the
+per-row report (with the round-trip workbook)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from app.ui.context import AppContext
 if TYPE_CHECKING:  # imported when a file is opened: the engine pulls in openpyxl
     from app.services.quickorder import ColumnMapping, FileImportOutcome, FilePreview
     from app.ui.import_report import ImportReportDialog
+    from app.ui.sheet_chooser import SheetChooserDialog
 
 # What the import reads (.xls is let through so the person hears how to convert it).
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".tsv", ".txt")
@@ -88,6 +90,7 @@ class SpreadsheetImporter(QObject):
         self.page = page
         self._feedback = feedback
         self.report: ImportReportDialog | None = None
+        self.sheet_dialog: SheetChooserDialog | None = None  # the last one opened (tests look)
 
     def open(self, path: Path) -> None:
         self.ctx.notify(self.tr("Reading {0}…").format(path.name))
@@ -100,10 +103,45 @@ class SpreadsheetImporter(QObject):
         self.ctx.ops.run(preview, on_success=self._previewed, owner=self.page)
 
     def _previewed(self, preview: FilePreview) -> None:
+        if len(preview.sheet_names) > 1:
+            self._ask_sheet(preview)
+        else:
+            self._read(preview)
+
+    def _read(self, preview: FilePreview) -> None:
         if preview.needs_mapping or preview.mapping is None:
             self._ask_mapping(preview)
         else:
             self._import(preview.path, preview.sheet, None)
+
+    def _ask_sheet(self, preview: FilePreview) -> None:
+        from app.ui.sheet_chooser import SheetChooserDialog
+
+        dialog = SheetChooserDialog(self.ctx, preview, self.page)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        path = preview.path
+
+        def chosen() -> None:
+            ready, sheet = dialog.chosen_preview(), dialog.sheet()
+            if ready is not None:
+                self._read(ready)
+                return
+
+            def again(ws: Workspace) -> FilePreview:
+                from app.services.quickorder import QuickOrderService
+
+                return QuickOrderService(ws).preview_file(path, sheet=sheet)
+
+            self.ctx.ops.run(again, on_success=self._read, owner=self.page)
+
+        def cancelled() -> None:
+            self._feedback(False, self.tr("Import of {0} cancelled").format(path.name))
+            self.dialog_closed.emit()
+
+        dialog.accepted.connect(chosen)
+        dialog.rejected.connect(cancelled)
+        self.sheet_dialog = dialog
+        dialog.open()
 
     def _ask_mapping(self, preview: FilePreview) -> None:
         from app.ui.column_mapping import ColumnMappingDialog

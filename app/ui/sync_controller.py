@@ -123,7 +123,8 @@ class SyncController(QObject):
         elif report.pushed:
             changes = LOCAL_CHANGES
         else:
-            changes = Changes(status=True)  # only the freshness moved
+            # Only the freshness moved (and notifications a failed round left to compare).
+            changes = Changes(status=True, notifications=True)
         self._done(True, report.summary(), self.interval_s, changes)
 
     def _failed(self, exc: BaseException) -> bool:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.checksum import fold, row_hash
 from server.accounts.models import Account
-from server.changes.models import BucketCounter, Change
+from server.changes.models import BucketCounter
 from server.changes.service import (
     account_bucket,
     catalog_bucket,
@@ -25,6 +25,7 @@ from server.db import utcnow
 from server.sync import PROTOCOL_VERSION
 from server.sync.serialize import (
     Data,
+    RawQuery,
     load_account_entities,
     load_contracts,
     load_prices,
@@ -76,17 +77,13 @@ class CheckpointCache:
 
 def checkpoint(session: Session, bucket: str, position: int) -> Checkpoint:
     """Live-row count and checksum of `bucket` as of `position`."""
-    rows = session.connection().execute(
-        select(Change.entity, Change.key, Change.position).where(
-            Change.bucket == bucket, Change.deleted.is_(False), Change.position <= position
-        )
+    rows = RawQuery(session).rows(
+        "SELECT entity, key, position FROM changes "
+        "WHERE bucket = {m} AND deleted = {m} AND position <= {m}",
+        (bucket, False, position),
     )
-    count = 0
-    hashes = []
-    for entity, key, pos in rows:
-        count += 1
-        hashes.append(row_hash(entity, key, pos))
-    return Checkpoint(position=position, count=count, checksum=fold(hashes))
+    hashes = [row_hash(entity, key, pos) for entity, key, pos in rows]
+    return Checkpoint(position=position, count=len(hashes), checksum=fold(hashes))
 
 
 def _load(session: Session, bucket: str, entity: str, keys: list[str]) -> dict[str, Data]:
@@ -109,15 +106,13 @@ def _page(
     session: Session, bucket: str, cursor: int, reset: bool, budget: int, top: int
 ) -> tuple[list[dict[str, Any]], int, bool]:
     """Rows after `cursor` up to `top`; returns (rows, new cursor, complete)."""
-    query = (
-        select(Change.entity, Change.key, Change.position, Change.deleted)
-        .where(Change.bucket == bucket, Change.position > cursor, Change.position <= top)
-        .order_by(Change.position)
-        .limit(budget + 1)
+    # The driver's rows, not SQLAlchemy's: up to 10,000 of them per page.
+    live_only = " AND deleted = {m}" if reset else ""
+    changes = RawQuery(session).rows(
+        "SELECT entity, key, position, deleted FROM changes WHERE bucket = {m} "
+        f"AND position > {{m}} AND position <= {{m}}{live_only} ORDER BY position LIMIT {{m}}",
+        (bucket, cursor, top, *((False,) if reset else ()), budget + 1),
     )
-    if reset:
-        query = query.where(Change.deleted.is_(False))
-    changes = session.connection().execute(query).all()
     complete = len(changes) <= budget
     changes = changes[:budget]
     by_entity: dict[str, list[str]] = {}

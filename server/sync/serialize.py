@@ -21,12 +21,10 @@ from server.accounts.models import Account, ShipTo, User
 from server.approvals.models import ApprovalRuleRow
 from server.approvals.service import approval_docs, rule_doc
 from server.carts.models import Cart
-from server.catalog.models import AssortmentProduct, Product, ProductUnit
 from server.erp.carriers import tracking_url
 from server.erp.models import ErpLineInfo
 from server.orders.models import Order, Shipment
-from server.pricing.models import ContractPrice, PriceList, PriceListItem
-from server.stock.models import Stock, Warehouse
+from server.pricing.models import PriceList
 
 Data = dict[str, Any]
 Loader = Callable[[Session, int, Sequence[str]], dict[str, Data]]
@@ -46,58 +44,95 @@ def _chunks(keys: Sequence[str]) -> list[Sequence[str]]:
     return [keys[i : i + _CHUNK] for i in range(0, len(keys), _CHUNK)]
 
 
-def _ids(session: Session, skus: Sequence[str]) -> dict[int, str]:
-    """product id -> SKU for `skus`, through the unique SKU index.
-
-    Every loader filters by these ids: with a long `sku IN (...)` list beside a join, SQLite
-    picks a scan of the whole price list or stock table instead (30x slower). Loaders use
-    Core on the session's connection: the ORM's row handling tripled the cost of a page.
+class RawQuery:
+    """The session's DB-API connection, for the bulk loaders: plain tuples, no per-value type
+    processing (on SQLite a Decimal column goes float -> "%.4f" -> Decimal, and a time
+    through its result processor; on 10,000-row pages that cost more than the queries).
+    Values come as the driver returns them; ``_money``, ``_moment`` and ``_day`` write them
+    exactly as the typed path (``_s``/``_d`` of the ORM values) does.
     """
-    return dict(
-        session.connection()
-        .execute(select(Product.id, Product.sku).where(Product.sku.in_(skus)))
-        .all()
-    )
+
+    def __init__(self, session: Session) -> None:
+        conn = session.connection()
+        self._db: Any = conn.connection.driver_connection
+        self._mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+
+    def marks(self, count: int) -> str:
+        return ", ".join([self._mark] * count)
+
+    def rows(self, sql: str, params: Sequence[object]) -> list[tuple[Any, ...]]:
+        """``sql`` with ``{m}`` where one placeholder goes (``marks`` for lists)."""
+        cursor = self._db.execute(sql.replace("{m}", self._mark), tuple(params))
+        try:
+            return list(cursor.fetchall())
+        finally:
+            cursor.close()
+
+    def ids(self, skus: Sequence[str]) -> dict[int, str]:
+        """product id -> SKU for `skus`, through the unique SKU index.
+
+        Every loader filters by these ids: with a long `sku IN (...)` list beside a join,
+        SQLite picks a scan of the whole price list or stock table instead (30x slower).
+        """
+        return dict(
+            self.rows(f"SELECT id, sku FROM products WHERE sku IN ({self.marks(len(skus))})", skus)
+        )
+
+
+_UNSEEN: Any = object()
+
+
+def _money(value: Any) -> str | None:
+    """A NUMERIC(18, 4) value as the wire writes it ("12.3400"): PostgreSQL returns a Decimal
+    (``str`` as the typed path); SQLite the float or int it stored, which SQLAlchemy turns
+    into ``Decimal("%.4f" % value)``, whose ``str`` is that same text."""
+    if value is None:
+        return None
+    if type(value) is Decimal:
+        return str(value)
+    return "%.4f" % value  # noqa: UP031 - exactly SQLAlchemy's format for scale 4
+
+
+def _moment(value: Any) -> str | None:
+    """An aware-UTC time column (``UTCDateTime``) as ``_d`` writes it; SQLite stores text."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        return str(value.replace(tzinfo=dt.UTC).isoformat())
+    return str(value.astimezone(dt.UTC).isoformat())
+
+
+def _day(value: Any) -> str | None:
+    """A DATE column as ``_d`` writes it; SQLite stores text."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
+    return str(value.isoformat())
 
 
 def load_products(session: Session, assortment_id: int, skus: Sequence[str]) -> dict[str, Data]:
+    raw = RawQuery(session)
     out: dict[str, Data] = {}
     for chunk in _chunks(skus):
-        ids = list(_ids(session, chunk))
-        rows = (
-            session.connection()
-            .execute(
-                select(
-                    Product.id,
-                    Product.sku,
-                    Product.name,
-                    Product.description,
-                    Product.category,
-                    Product.brand,
-                    Product.base_unit,
-                    Product.min_qty,
-                    Product.multiple,
-                    Product.list_price,
-                    Product.currency,
-                    Product.status,
-                    Product.replacement_sku,
-                ).where(
-                    Product.id.in_(ids),
-                    Product.id.in_(
-                        select(AssortmentProduct.product_id).where(
-                            AssortmentProduct.assortment_id == assortment_id,
-                            AssortmentProduct.product_id.in_(ids),
-                        )
-                    ),
-                )
-            )
-            .all()
+        ids = list(raw.ids(chunk))
+        if not ids:
+            continue
+        marks = raw.marks(len(ids))
+        rows = raw.rows(
+            "SELECT id, sku, name, description, category, brand, base_unit, min_qty, multiple, "
+            f"list_price, currency, status, replacement_sku FROM products WHERE id IN ({marks}) "
+            "AND id IN (SELECT product_id FROM assortment_products WHERE assortment_id = {m} "
+            f"AND product_id IN ({marks}))",
+            [*ids, assortment_id, *ids],
         )
         units: dict[int, list[Data]] = {}
-        for pid, code, factor, gtin in session.connection().execute(
-            select(ProductUnit.product_id, ProductUnit.code, ProductUnit.factor, ProductUnit.gtin)
-            .where(ProductUnit.product_id.in_(ids))
-            .order_by(ProductUnit.product_id, ProductUnit.factor)
+        for pid, code, factor, gtin in raw.rows(
+            "SELECT product_id, code, factor, gtin FROM product_units "
+            f"WHERE product_id IN ({marks}) ORDER BY product_id, factor",
+            ids,
         ):
             units.setdefault(pid, []).append({"code": code, "factor": factor, "gtin": gtin})
         for (pid, sku, name, description, category, brand, base_unit, min_qty, multiple,
@@ -109,9 +144,9 @@ def load_products(session: Session, assortment_id: int, skus: Sequence[str]) -> 
                 "category": category,
                 "brand": brand,
                 "base_unit": base_unit,
-                "min_qty": _s(min_qty),
-                "multiple": _s(multiple),
-                "list_price": _s(list_price),
+                "min_qty": _money(min_qty),
+                "multiple": _money(multiple),
+                "list_price": _money(list_price),
                 "currency": currency,
                 "status": status,
                 "replacement_sku": replacement_sku,
@@ -121,34 +156,32 @@ def load_products(session: Session, assortment_id: int, skus: Sequence[str]) -> 
 
 
 def load_stock(session: Session, assortment_id: int, skus: Sequence[str]) -> dict[str, Data]:
-    warehouses = dict(session.connection().execute(select(Warehouse.id, Warehouse.code)).all())
-    names = dict(session.connection().execute(select(Warehouse.code, Warehouse.name)).all())
+    raw = RawQuery(session)
+    warehouses = dict(raw.rows("SELECT id, code FROM warehouses", ()))
+    names = dict(raw.rows("SELECT code, name FROM warehouses", ()))
     out: dict[str, Data] = {}
+    # Every warehouse reports its figures as of one time, and receipts fall on a few days:
+    # each distinct value is converted once per page.
+    moments: dict[Any, str | None] = {}
+    days: dict[Any, str | None] = {}
     for chunk in _chunks(skus):
-        sku_of = _ids(session, chunk)
+        sku_of = raw.ids(chunk)
         ids = list(sku_of)
-        in_scope = set(
-            session.connection().scalars(
-                select(AssortmentProduct.product_id).where(
-                    AssortmentProduct.assortment_id == assortment_id,
-                    AssortmentProduct.product_id.in_(ids),
-                )
+        if not ids:
+            continue
+        marks = raw.marks(len(ids))
+        in_scope = {
+            pid
+            for (pid,) in raw.rows(
+                "SELECT product_id FROM assortment_products WHERE assortment_id = {m} "
+                f"AND product_id IN ({marks})",
+                [assortment_id, *ids],
             )
-        )
-        rows = (
-            session.connection()
-            .execute(
-                select(
-                    Stock.product_id,
-                    Stock.warehouse_id,
-                    Stock.available,
-                    Stock.next_receipt_date,
-                    Stock.next_receipt_qty,
-                    Stock.lead_time_days,
-                    Stock.as_of,
-                ).where(Stock.product_id.in_(ids))
-            )
-            .all()
+        }
+        rows = raw.rows(
+            "SELECT product_id, warehouse_id, available, next_receipt_date, next_receipt_qty, "
+            f"lead_time_days, as_of FROM stock WHERE product_id IN ({marks})",
+            ids,
         )
         for pid, wid, available, receipt_date, receipt_qty, lead, as_of in sorted(
             rows, key=lambda r: (sku_of[r[0]], warehouses[r[1]])
@@ -157,15 +190,21 @@ def load_stock(session: Session, assortment_id: int, skus: Sequence[str]) -> dic
                 continue
             code = warehouses[wid]
             sku = sku_of[pid]
+            when = moments.get(as_of, _UNSEEN)
+            if when is _UNSEEN:
+                when = moments[as_of] = _moment(as_of)
+            receipt = days.get(receipt_date, _UNSEEN)
+            if receipt is _UNSEEN:
+                receipt = days[receipt_date] = _day(receipt_date)
             out.setdefault(sku, {"sku": sku, "warehouses": []})["warehouses"].append(
                 {
                     "warehouse": code,
                     "warehouse_name": names[code],
-                    "available": _s(available),
-                    "next_receipt_date": _d(receipt_date),
-                    "next_receipt_qty": _s(receipt_qty),
+                    "available": _money(available),
+                    "next_receipt_date": receipt,
+                    "next_receipt_qty": _money(receipt_qty),
                     "lead_time_days": lead,
-                    "as_of": _d(as_of),
+                    "as_of": when,
                 }
             )
     return out
@@ -175,55 +214,44 @@ def load_prices(session: Session, price_list_id: int, skus: Sequence[str]) -> di
     plist = session.get(PriceList, price_list_id)
     if plist is None:
         return {}
+    raw = RawQuery(session)
+    head = {
+        "price_list": plist.code,
+        "currency": plist.currency,
+        "valid_from": _d(plist.valid_from),
+        "valid_to": _d(plist.valid_to),
+    }
     out: dict[str, Data] = {}
     for chunk in _chunks(skus):
-        sku_of = _ids(session, chunk)
-        rows = (
-            session.connection()
-            .execute(
-                select(PriceListItem.product_id, PriceListItem.min_qty, PriceListItem.price).where(
-                    PriceListItem.price_list_id == price_list_id,
-                    PriceListItem.product_id.in_(list(sku_of)),
-                )
-            )
-            .all()
+        sku_of = raw.ids(chunk)
+        if not sku_of:
+            continue
+        rows = raw.rows(
+            "SELECT product_id, min_qty, price FROM price_list_items WHERE price_list_id = {m} "
+            f"AND product_id IN ({raw.marks(len(sku_of))})",
+            [price_list_id, *sku_of],
         )
         for pid, min_qty, price in sorted(rows, key=lambda r: (sku_of[r[0]], r[1])):
             sku = sku_of[pid]
-            out.setdefault(
-                sku,
-                {
-                    "sku": sku,
-                    "price_list": plist.code,
-                    "currency": plist.currency,
-                    "valid_from": _d(plist.valid_from),
-                    "valid_to": _d(plist.valid_to),
-                    "tiers": [],
-                },
-            )["tiers"].append({"min_qty": _s(min_qty), "price": _s(price)})
+            data = out.get(sku)
+            if data is None:
+                data = out[sku] = {"sku": sku, **head, "tiers": []}
+            data["tiers"].append({"min_qty": _money(min_qty), "price": _money(price)})
     return out
 
 
 def load_contracts(session: Session, account_id: int, skus: Sequence[str]) -> dict[str, Data]:
+    raw = RawQuery(session)
     out: dict[str, Data] = {}
     for chunk in _chunks(skus):
-        sku_of = _ids(session, chunk)
-        rows = (
-            session.connection()
-            .execute(
-                select(
-                    ContractPrice.product_id,
-                    ContractPrice.contract_code,
-                    ContractPrice.price,
-                    ContractPrice.min_qty,
-                    ContractPrice.valid_from,
-                    ContractPrice.valid_to,
-                ).where(
-                    ContractPrice.account_id == account_id,
-                    ContractPrice.product_id.in_(list(sku_of)),
-                )
-            )
-            .all()
+        sku_of = raw.ids(chunk)
+        if not sku_of:
+            continue
+        rows = raw.rows(
+            "SELECT product_id, contract_code, price, min_qty, valid_from, valid_to "
+            "FROM contract_prices WHERE account_id = {m} "
+            f"AND product_id IN ({raw.marks(len(sku_of))})",
+            [account_id, *sku_of],
         )
         for pid, code, price, min_qty, valid_from, valid_to in sorted(
             rows, key=lambda r: (sku_of[r[0]], r[1], r[3])
@@ -232,10 +260,10 @@ def load_contracts(session: Session, account_id: int, skus: Sequence[str]) -> di
             out.setdefault(sku, {"sku": sku, "prices": []})["prices"].append(
                 {
                     "contract": code,
-                    "price": _s(price),
-                    "min_qty": _s(min_qty),
-                    "valid_from": _d(valid_from),
-                    "valid_to": _d(valid_to),
+                    "price": _money(price),
+                    "min_qty": _money(min_qty),
+                    "valid_from": _day(valid_from),
+                    "valid_to": _day(valid_to),
                 }
             )
     return out

@@ -113,6 +113,9 @@ def test_a_buyer_over_the_limit_sees_the_route_before_submitting_offline(
     assert view.steps[0].reasons == preview[0].reasons or view.steps[0].rule_name == preview[0].name
     approver.sync()
     assert "PO-OFFLINE-77" in {v.po_number for v in approver.approvals.queue()}
+    asked = [n for n in approver.notifications.notices() if n.kind == "approval_requested"]
+    assert [n.order_ref for n in asked] == [view.number]
+    assert "Over" not in asked[0].title and "waits for your approval" in asked[0].title
     assert approver.approvals.waiting_count() == len(approver.approvals.queue())
 
 
@@ -157,6 +160,7 @@ def test_two_approvers_on_two_devices(server: RunningServer, tmp_path: Path) -> 
 def test_levels_are_decided_in_order(server: RunningServer, tmp_path: Path) -> None:
     approver = device(server, tmp_path, "approver", "10010")
     admin = device(server, tmp_path, "admin", "10010")
+    buyer = device(server, tmp_path, "buyer1", "10010")
     assert "OP-000003" not in {v.ref for v in admin.approvals.queue()}
     with pytest.raises(ApprovalError, match="level 1 must be approved before level 2"):
         admin.approvals.decide(["OP-000003"], "approve")
@@ -166,11 +170,19 @@ def test_levels_are_decided_in_order(server: RunningServer, tmp_path: Path) -> N
     assert approver.approvals.order("OP-000003").level == 2
     admin.sync()
     assert "OP-000003" in {v.ref for v in admin.approvals.queue()}
+    assert [
+        n.order_ref for n in admin.notifications.notices() if n.kind == "approval_requested"
+    ] == ["OP-000003"]
     admin.approvals.decide(["OP-000003"], "approve", comment="budget ok")
     admin.sync()
     view = admin.approvals.order("OP-000003")
     assert view.status == "submitted"
     assert [s.state for s in view.steps] == ["approved", "approved"]
+    buyer.sync()
+    told = [n for n in buyer.notifications.notices() if n.kind == "order_approved"]
+    assert [n.order_ref for n in told] == ["OP-000003"]
+    assert "approved by " in told[0].text and "budget ok" in told[0].text
+    assert not [n for n in buyer.notifications.notices() if n.kind == "approval_requested"]
 
 
 def test_nobody_approves_their_own_order_when_someone_else_can(
@@ -260,6 +272,23 @@ def test_a_rule_changed_while_an_order_was_pending(server: RunningServer, tmp_pa
     approver.approvals.decide(["OP-000003"], "approve")
     approver.sync()
     assert status_of(approver, "OP-000003") == "submitted"
+    # Two edits of a version-2 rule before a sync: the first is based on version 2, the second
+    # on the version the first will make, so neither is refused as a conflict.
+    for expected, threshold in ((3, "90000"), (4, "80000")):
+        admin.approvals.save_rule(
+            rule_id=large.rule.id,
+            name="Large order",
+            conditions=[("order_total", ">", threshold)],
+            approver_roles=["admin"],
+            level=2,
+        )
+        queued = next(r for r in admin.approvals.rules() if r.rule.id == large.rule.id)
+        assert (queued.rule.version, queued.unsent) == (expected, True)
+    admin.sync()
+    answers = [e for e in admin.outbox_entries() if e.name == "approval_rule.save"][-2:]
+    assert [e.state for e in answers] == [OutboxState.APPLIED, OutboxState.APPLIED]
+    final = next(r for r in admin.approvals.rules() if r.rule.id == large.rule.id)
+    assert (final.rule.version, final.conditions) == (4, "order total > 80000")
 
 
 def test_a_rejected_order_returns_to_the_buyers_carts(
@@ -275,6 +304,9 @@ def test_a_rejected_order_returns_to_the_buyers_carts(
     detail = buyer.order("OP-000002")
     assert detail.status == "rejected"
     assert "use the stocked grease" in detail.history[-1][2]
+    told = [n for n in buyer.notifications.notices() if n.kind == "order_rejected"]
+    assert [n.order_ref for n in told] == ["OP-000002"]
+    assert "use the stocked grease" in told[0].text and "back in your carts" in told[0].text
     returned = next(c for c in buyer.carts() if c.name == "Returned OP-000002")
     assert returned.status == "open"
     lines = {li.sku: li.quantity for li in buyer.cart(returned.name).lines}

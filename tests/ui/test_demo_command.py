@@ -7,6 +7,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -50,8 +51,15 @@ def test_demo_screenshot_writes_a_png(tmp_path: Path, demo_server: RunningServer
         url = server.start()
         assert server.running and url.endswith(f":{port}")
         assert httpx.get(f"{url}/healthz", timeout=5).status_code == 200
+        # The simulated ERP plays the supplier on the same database: open orders move.
+        assert server.erp_running
+        log = tmp_path / "demo" / "demo-server" / "erp.log"
+        deadline = time.monotonic() + 30
+        while ": " not in log.read_text().partition("Ctrl+C stops")[2]:
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.2)
         server.stop()
-        assert not server.running
+        assert not server.running and not server.erp_running
         with pytest.raises(httpx.TransportError):
             httpx.get(f"{url}/healthz", timeout=2)
         assert server.restart() == url

@@ -27,6 +27,7 @@ from app.ui.import_report import report_rows_model, rows_by_concern
 from app.ui.lines_model import LinesModel
 from app.ui.lists import lists_model
 from app.ui.main_window import MainWindow
+from app.ui.order_detail import order_line_rows
 from app.ui.orders import order_lines_model, orders_model
 from app.ui.sync_centre import area_model, outbox_model
 from tests.ui import fixtures
@@ -84,7 +85,7 @@ def test_row_models(qtmodeltester: ModelTester, window: MainWindow, data_dir) ->
         carts = ws.carts()
     for model, rows in (
         (orders_model(), orders),
-        (order_lines_model(), detail.lines),
+        (order_lines_model(), order_line_rows(detail)),
         (area_model(window.ctx.settings.stale_after), status.areas),
         (outbox_model(), entries),
         (carts_model(), carts),

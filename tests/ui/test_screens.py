@@ -99,7 +99,8 @@ def test_work_offline_switch_stops_syncing(qtbot: QtBot, window: MainWindow) -> 
 def test_sign_in_dialog(qtbot: QtBot, tmp_path: Path, demo_server: RunningServer) -> None:
     window = open_window(qtbot, tmp_path / "fresh")
     assert window.banner.isVisible() and "not signed in" in window.banner.text.text()
-    window.open_sign_in()
+    window.open_sign_in()  # the saved profiles are listed first, off the GUI thread
+    wait_for(qtbot, window, lambda: window.findChild(SignInDialog) is not None)
     dialog = window.findChild(SignInDialog)
     assert dialog is not None
     dialog.server.setText(demo_server.url)
