@@ -25,7 +25,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app for `settings` (default: from the environment). The schema must exist."""
     settings = settings or Settings.from_env()
     settings.check_safe_to_serve()
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
     app = FastAPI(
         title="Orderpad sync server",
         version="0.1.0",

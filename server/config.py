@@ -39,6 +39,9 @@ class Settings:
     login_max_failures_per_address: int = 20
     # Clients older than this sync protocol get 426 (raise it when the protocol changes).
     min_protocol: int = 1
+    # Database connections per server process (0: the driver's default). A request holds at
+    # most one at a time, so this caps concurrent requests on the database.
+    db_pool_size: int = 0
 
     @classmethod
     def from_env(cls, *, database_url: str | None = None) -> Settings:
@@ -54,6 +57,7 @@ class Settings:
             login_max_failures_per_email=_int_env("ORDERPAD_LOGIN_MAX_FAILURES", 5),
             login_max_failures_per_address=_int_env("ORDERPAD_LOGIN_MAX_FAILURES_PER_ADDRESS", 20),
             min_protocol=_int_env("ORDERPAD_MIN_PROTOCOL", 1),
+            db_pool_size=_int_env("ORDERPAD_DB_POOL_SIZE", 0),
         )
 
     def check_safe_to_serve(self) -> None:

@@ -59,18 +59,24 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite files get WAL, foreign keys and a busy timeout."""
+def make_engine(url: str, *, pool_size: int = 0) -> Engine:
+    """An engine for `url`; SQLite files get WAL, foreign keys and a busy timeout.
+    `pool_size` > 0 fixes the number of pooled connections (no overflow)."""
+    pool: dict[str, int] = {}
+    if pool_size > 0:
+        pool = {"pool_size": pool_size, "max_overflow": 0}
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, **pool
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(url, pool_pre_ping=True, **(pool or {"pool_size": 10, "max_overflow": 10}))
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -20,18 +20,23 @@ from app.store.pages import Checkpoint
 
 def checkpoint_of(conn: Connection, bucket: str) -> Checkpoint:
     """Live-row count and checksum of ``bucket`` as stored, at its current cursor."""
-    count = 0
     hashes: list[int] = []
+    # The DB-API cursor of the same transaction: a bucket holds up to 100,000s of rows.
+    raw = conn.connection.driver_connection
     for table in all_tables():
         if table is OTHER:
             sql = "SELECT entity, key, position FROM other_rows WHERE bucket = ?"
         else:
             sql = f"SELECT '{table.entity}', {table.key_column}, position FROM {table.table} "
             sql += "WHERE bucket = ?"
-        for entity, key, position in conn.exec_driver_sql(sql, (bucket,)):
-            count += 1
-            hashes.append(row_hash(entity, key, position))
-    return Checkpoint(position=read_state(conn, bucket).cursor, count=count, checksum=fold(hashes))
+        cursor = raw.execute(sql, (bucket,))  # type: ignore[union-attr]
+        try:
+            hashes += [row_hash(entity, key, position) for entity, key, position in cursor]
+        finally:
+            cursor.close()
+    return Checkpoint(
+        position=read_state(conn, bucket).cursor, count=len(hashes), checksum=fold(hashes)
+    )
 
 
 def corrupted_keys(conn: Connection, bucket: str) -> list[tuple[str, str]]:

@@ -37,9 +37,6 @@ _PRAGMAS = (
     "PRAGMA foreign_keys = ON",
     "PRAGMA busy_timeout = 30000",
     "PRAGMA synchronous = NORMAL",
-    # Read the file through the OS page cache instead of 2 MB of private cache: bulk lookups
-    # of thousands of SKUs (a spreadsheet import) touch pages all over a 100 MB replica.
-    "PRAGMA mmap_size = 268435456",
 )
 
 

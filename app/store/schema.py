@@ -75,6 +75,7 @@ class Product(_Synced, Base):
     __table_args__ = (
         Index("ix_products_category", "category"),
         Index("ix_products_brand", "brand"),
+        Index("ix_products_name", "name"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

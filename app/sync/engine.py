@@ -17,7 +17,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from app.store.apply import PreparedPage, prepare_page
 from app.store.outbox import Outbox
 from app.store.pages import BucketPage
 from app.store.replica import Replica
@@ -158,24 +157,20 @@ class SyncEngine:
             "verify": verify,
         }
 
-    def _fetch(self, body: dict[str, Any]) -> tuple[dict[str, Any], list[_Prepared] | None]:
-        """One pull request, its pages checked and serialised on the calling thread."""
-        answer = self.client.call("POST", "/api/v1/sync/pull", body)
-        return answer, _prepare_answer(answer)
-
     def pull(self, report: SyncReport, *, verify: bool = False) -> None:
         """Pull until the server has nothing more. While one page is applied, the next one is
-        already being fetched and prepared (parsed, checked, serialised: about half of the
-        client's work) on another thread: the server's serialisation, that preparation and
-        the replica's writes (SQLite releases the GIL) overlap instead of taking turns."""
+        already being fetched (its cursors are known from the answer): on two cores the
+        server's serialisation and the replica's writes overlap instead of taking turns."""
         redownloads = 0
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="orderpad-pull") as pool:
             fetch = pool.submit(
-                self._fetch,
+                self.client.call,
+                "POST",
+                "/api/v1/sync/pull",
                 self._pull_body(self.replica.cursors(), self.replica.get_meta("epoch"), verify),
             )
             while True:
-                answer, prepared = fetch.result()
+                answer = fetch.result()
                 ahead = None
                 if answer.get("more"):
                     cursors = {
@@ -185,9 +180,12 @@ class SyncEngine:
                     }
                     cursors.update({b["bucket"]: b["to"] for b in answer["buckets"]})
                     ahead = pool.submit(
-                        self._fetch, self._pull_body(cursors, answer["epoch"], verify)
+                        self.client.call,
+                        "POST",
+                        "/api/v1/sync/pull",
+                        self._pull_body(cursors, answer["epoch"], verify),
                     )
-                bad = self._apply_answer(answer, report, verify=verify, prepared=prepared)
+                bad = self._apply_answer(answer, report, verify=verify)
                 if bad and redownloads < MAX_REDOWNLOADS:
                     redownloads += 1
                     if ahead is not None:
@@ -199,7 +197,9 @@ class SyncEngine:
                         self.replica.reset_bucket(bucket)
                         report.redownloaded.append(bucket)
                     ahead = pool.submit(
-                        self._fetch,
+                        self.client.call,
+                        "POST",
+                        "/api/v1/sync/pull",
                         self._pull_body(
                             self.replica.cursors(), self.replica.get_meta("epoch"), verify
                         ),
@@ -209,15 +209,9 @@ class SyncEngine:
                 fetch = ahead
 
     def _apply_answer(
-        self,
-        answer: dict[str, Any],
-        report: SyncReport,
-        *,
-        verify: bool,
-        prepared: list[_Prepared] | None = None,
+        self, answer: dict[str, Any], report: SyncReport, *, verify: bool
     ) -> list[str]:
-        """Apply one pull answer (its pages prepared by ``_prepare_answer``, or here when
-        None); returns the buckets whose checkpoint disagreed."""
+        """Apply one pull answer; returns the buckets whose checkpoint disagreed."""
         if answer.get("dropped"):
             self.replica.drop_buckets(answer["dropped"])
             report.dropped += answer["dropped"]
@@ -227,14 +221,9 @@ class SyncEngine:
         if self.replica.switch_epoch(answer["epoch"]):
             log.info("server epoch changed: every bucket is downloaded again")
         bad: list[str] = []
-        for index, raw in enumerate(answer["buckets"]):
-            ready = prepared[index] if prepared is not None else None
-            if isinstance(ready, Exception):
-                raise ready  # in its turn: the pages before it are applied, as without it
-            if ready is None:
-                ready = prepare_page(BucketPage.from_json(raw))
-            page = ready.page
-            self.replica.apply_page(ready)
+        for raw in answer["buckets"]:
+            page = BucketPage.from_json(raw)
+            self.replica.apply_page(page)
             report.pulled_rows += len(page.rows)
             if page.rows:
                 self.progress(
@@ -261,22 +250,3 @@ class SyncEngine:
         if (local.count, local.checksum) != (page.checkpoint.count, page.checkpoint.checksum):
             return False
         return not (deep and self.replica.corrupted_keys(page.bucket))
-
-
-_Prepared = PreparedPage | Exception
-
-
-def _prepare_answer(answer: Any) -> list[_Prepared] | None:
-    """Every page of a pull answer parsed and prepared, or the error that page raised
-    (re-raised when the page's turn to be applied comes). None when the answer has no
-    list of pages: ``_apply_answer`` then reports what is wrong."""
-    buckets = answer.get("buckets") if isinstance(answer, dict) else None
-    if not isinstance(buckets, list):
-        return None
-    pages: list[_Prepared] = []
-    for raw in buckets:
-        try:
-            pages.append(prepare_page(BucketPage.from_json(raw)))
-        except Exception as exc:  # kept, and raised in its order by _apply_answer
-            pages.append(exc)
-    return pages

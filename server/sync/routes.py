@@ -76,8 +76,16 @@ def pull_route(
 
 @router.post("/push")
 def push_route(
-    body: JsonBody, request: Request, caller: CallerDep, settings: SettingsDep
+    body: JsonBody,
+    request: Request,
+    caller: CallerDep,
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> Response:
+    # The sign-in check ran on the request's session; end its transaction so that its pooled
+    # connection goes back before push takes one per mutation. Holding both made concurrent
+    # pushes wait on each other for connections until the pool timed out (make bench).
+    session.commit()
     _check_protocol(body, settings)
     mutations = body.get("mutations")
     if not isinstance(mutations, list) or not all(isinstance(m, dict) for m in mutations):

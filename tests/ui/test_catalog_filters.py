@@ -93,6 +93,13 @@ def test_filtered_searches_use_the_indexes(data_dir: Path) -> None:
         assert "ix_products_category" in by_category[0]
         by_brand = plan("SELECT sku FROM products p WHERE p.brand = ?", "x")
         assert "ix_products_brand" in by_brand[0]
+        # In stock, no text: read in name order, stopping at the first page (no sort).
+        in_stock = plan(
+            "SELECT p.sku FROM products p CROSS JOIN stock s ON s.sku = p.sku AND s.in_stock = 1 "
+            "ORDER BY p.name LIMIT 200"
+        )
+        assert in_stock[0] == "SCAN p USING INDEX ix_products_name"
+        assert not any("TEMP B-TREE" in step for step in in_stock)
     finally:
         db.close()
 
