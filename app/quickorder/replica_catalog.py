@@ -159,6 +159,8 @@ class ReplicaCatalog:
         return GtinMatch(product, str(row[1]), int(row[2]))
 
     def pricing(self, sku: str) -> ProductPricing | None:
+        if sku in self._pricing:  # a product's own SKU, as every checked line asks
+            return self._pricing[sku]
         product = self.product(sku)
         if product is None:
             return None
@@ -167,6 +169,8 @@ class ReplicaCatalog:
         return self._pricing[product.sku]
 
     def stock(self, sku: str) -> StockLevel | None:
+        if sku in self._stock:
+            return self._stock[sku]
         product = self.product(sku)
         if product is None:
             return None

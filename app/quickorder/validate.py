@@ -68,6 +68,9 @@ class _Rules:
         self._rules: dict[str, QuantityRule] = {}
         self._units_by_shape: dict[tuple[object, ...], ProductUnits] = {}
         self._rules_by_pack: dict[tuple[str, str], QuantityRule] = {}
+        # (unit as typed, units) -> the code it names; ``units`` objects are shared and kept
+        # alive above, so their id is a key.
+        self._unit_codes: dict[tuple[str, int], str | None] = {}
 
     def units(self, product: ProductDetails) -> ProductUnits:
         units = self._units.get(product.sku)
@@ -82,6 +85,14 @@ class _Rules:
                 self._units_by_shape[shape] = units
             self._units[product.sku] = units
         return units
+
+    def unit_code(self, text: str, units: ProductUnits) -> str | None:
+        """``match_unit(text, units)``, worked out once per spelling and units."""
+        key = (text, id(units))
+        if key in self._unit_codes:
+            return self._unit_codes[key]
+        code = self._unit_codes[key] = match_unit(text, units)
+        return code
 
     def rule(self, product: ProductDetails) -> QuantityRule:
         rule = self._rules.get(product.sku)
@@ -145,7 +156,7 @@ def _resolve(source: LineInput, catalog: Catalog, rules: _Rules, budget: list[in
         return out
     units = rules.units(product)
     if source.unit:
-        code = match_unit(source.unit, units)
+        code = rules.unit_code(source.unit, units)
         if code is None:
             out.problems.append(
                 Problem(
