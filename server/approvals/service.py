@@ -225,6 +225,9 @@ def decide(session: Session, account: Account, user: User, args: dict[str, Any])
     if buyer is None:
         raise Rejected("not_found", "the order's buyer is gone")
     steps = _steps(approval)
+    if order.status != OrderStatus.PENDING_APPROVAL and outcome(steps) == "pending":
+        # Cancelled (or sent back to the buyer) while it waited: nothing is left to decide.
+        raise Rejected("not_pending", f"order {order.number} is {order.status.replace('_', ' ')}")
     verdict = judge(steps, decider=decider, decision=decision, buyer=buyer, people=people)
     result = {
         "order_number": order.number,

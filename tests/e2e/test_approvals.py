@@ -117,6 +117,18 @@ def test_a_buyer_over_the_limit_sees_the_route_before_submitting_offline(
     assert [n.order_ref for n in asked] == [view.number]
     assert "Over" not in asked[0].title and "waits for your approval" in asked[0].title
     assert approver.approvals.waiting_count() == len(approver.approvals.queue())
+    # The buyer cancels it while it waits: a decision arriving later changes nothing.
+    buyer.cancel_order(order_id)
+    buyer.sync()
+    with server.client_for(
+        {"email": "approver@acme-hamburg.example", "password": "demo-approver"}
+    ) as http:
+        late = _push(http, "approval.decide", client_order_id=order_id, decision="approve")
+    assert (late["status"], late["code"]) == ("rejected", "not_pending")
+    assert "cancelled" in late["message"]
+    approver.sync()
+    assert buyer.approvals.order(order_id).status == "cancelled"
+    assert order_id not in {v.client_order_id for v in approver.approvals.queue()}
 
 
 def test_two_approvers_on_two_devices(server: RunningServer, tmp_path: Path) -> None:
