@@ -24,7 +24,6 @@ from app.domain.approvals import (
     Person,
     RuleError,
     active_level,
-    fired_rules,
     judge,
     plan_approval,
     waiting_for,
@@ -289,6 +288,12 @@ class ApprovalDesk:
         if me is None:
             raise ApprovalError("sign in first: this device does not know who you are")
         views = {v.client_order_id: v for v in self.orders()}
+        routes = {
+            str(doc.get("client_order_id")): [
+                ApprovalStep.from_dict(s) for s in doc["approval"].get("steps") or ()
+            ]
+            for doc in store.orders_with_approval(self._replica)
+        }
         results = []
         for ref in refs:
             try:
@@ -300,7 +305,7 @@ class ApprovalDesk:
             if view is None:
                 results.append(DecisionResult(ref, False, f"order {ref} has no approval route"))
                 continue
-            message = self._refusal(view, me, people, decision)
+            message = self._refusal(view, routes.get(client_id, []), me, people, decision)
             if message:
                 results.append(DecisionResult(view.ref, False, message))
                 continue
@@ -318,8 +323,14 @@ class ApprovalDesk:
         return results
 
     def _refusal(
-        self, view: ApprovalView, me: Person, people: dict[int, Person], decision: Decision
+        self,
+        view: ApprovalView,
+        steps: list[ApprovalStep],
+        me: Person,
+        people: dict[int, Person],
+        decision: Decision,
     ) -> str | None:
+        """Why this device already knows the decision cannot be made, or None."""
         if view.queued_decision is not None:
             done = past(view.queued_decision)
             return f"{view.ref}: you already {done} it on this device (not synced yet)"
@@ -328,17 +339,10 @@ class ApprovalDesk:
         buyer = next((p for p in people.values() if p.email == view.buyer_email), None)
         if buyer is None:
             return f"{view.ref}: its buyer is not in this replica; sync first"
-        steps = self._steps(view.client_order_id)
         verdict = judge(steps, decider=me, decision=decision, buyer=buyer, people=people)
         if verdict.applies:
             return None
         return f"{view.ref}: {verdict.message}"
-
-    def _steps(self, client_order_id: str) -> list[ApprovalStep]:
-        for doc in store.orders_with_approval(self._replica):
-            if doc.get("client_order_id") == client_order_id:
-                return [ApprovalStep.from_dict(s) for s in doc["approval"].get("steps") or ()]
-        return []
 
     # -- before submitting -------------------------------------------------------------
     def preview(self, cart: str | None = None, *, ship_to: str | None = None) -> list[PreviewRule]:
@@ -369,12 +373,11 @@ class ApprovalDesk:
         steps = plan_approval(
             rules, facts, people, admin_bypass=bool(account.get("admin_bypass_approval", True))
         )
-        fired = {f.rule.id: f for f in fired_rules(rules, facts)}
         return [
             PreviewRule(
                 name=s.rule_name,
                 level=s.level,
-                reasons=list(fired[s.rule_id].reasons if s.rule_id in fired else s.reasons),
+                reasons=list(s.reasons),
                 approvers=[people[i].name for i in s.approver_ids if i in people],
             )
             for s in steps
