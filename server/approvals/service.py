@@ -37,6 +37,7 @@ from server.carts.service import parse_uuid, require_role
 from server.catalog.models import Product
 from server.changes.service import RowChange, account_bucket, record_changes
 from server.db import utcnow
+from server.orders.lookup import own_order
 from server.orders.models import Order, OrderStatus, OrderStatusEvent
 from server.sync.outcome import Outcome, Rejected, applied
 
@@ -161,18 +162,6 @@ def route(session: Session, account: Account, order: Order) -> bool:
     return True
 
 
-def _order(session: Session, account: Account, args: dict[str, Any]) -> Order:
-    oid = parse_uuid(args, "client_order_id")
-    order = session.scalar(
-        select(Order)
-        .where(Order.client_order_id == oid, Order.account_id == account.id)
-        .options(selectinload(Order.lines), selectinload(Order.history))
-    )
-    if order is None:
-        raise Rejected("not_found", "no such order")
-    return order
-
-
 def _record(session: Session, account_id: int, *changes: RowChange) -> None:
     record_changes(session, account_bucket(account_id), list(changes))
 
@@ -215,7 +204,7 @@ def decide(session: Session, account: Account, user: User, args: dict[str, Any])
     comment = str(args.get("comment") or "").strip()[:2000]
     if decision == "reject" and not comment:
         raise Rejected("invalid", "say why you reject the order (a comment is required)")
-    order = _order(session, account, args)
+    order = own_order(session, account, args)
     approval = session.get(OrderApproval, order.id)
     if approval is None:
         raise Rejected("not_pending", f"order {order.number} does not need approval")

@@ -8,7 +8,7 @@ from typing import Any
 
 import orjson
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from server.accounts.models import Account, ShipTo, User
 from server.approvals.service import route
@@ -16,6 +16,7 @@ from server.carts.models import Cart
 from server.carts.service import ORDERING_ROLES, parse_quantity, parse_uuid, require_role
 from server.changes.service import RowChange, account_bucket, bump_bucket, record_changes
 from server.db import utcnow
+from server.orders.lookup import own_order
 from server.orders.models import Order, OrderLine, OrderStatus, OrderStatusEvent
 from server.orders.review import OrderCheck, RequestedLine, check_order
 from server.sync.outcome import Outcome, Rejected
@@ -181,24 +182,12 @@ def submit(session: Session, account: Account, user: User, args: dict[str, Any])
     return _result(order)
 
 
-def _own_order(session: Session, account: Account, args: dict[str, Any]) -> Order:
-    oid = parse_uuid(args, "client_order_id")
-    order = session.scalar(
-        select(Order)
-        .where(Order.client_order_id == oid, Order.account_id == account.id)
-        .options(selectinload(Order.lines), selectinload(Order.history))
-    )
-    if order is None:
-        raise Rejected("not_found", "no such order")
-    return order
-
-
 def confirm_changes(
     session: Session, account: Account, user: User, args: dict[str, Any]
 ) -> Outcome:
     """The buyer accepts the explained changes; lines named in `remove_lines` are dropped."""
     require_role(user, *ORDERING_ROLES)
-    order = _own_order(session, account, args)
+    order = own_order(session, account, args)
     if order.status != OrderStatus.NEEDS_CONFIRMATION:
         return _result(order, f"order {order.number} is {order.status}; nothing to confirm")
     remove = {int(n) for n in args.get("remove_lines") or []}
@@ -240,7 +229,7 @@ def confirm_changes(
 
 def cancel(session: Session, account: Account, user: User, args: dict[str, Any]) -> Outcome:
     require_role(user, *ORDERING_ROLES)
-    order = _own_order(session, account, args)
+    order = own_order(session, account, args)
     if order.status == OrderStatus.CANCELLED:
         return _result(order, "already cancelled")
     if order.status not in CANCELLABLE:
