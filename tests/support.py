@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -158,3 +159,24 @@ def start_server(
     server = RunningServer(database_url, free_port(), json.loads(out.stdout), env)
     server.start()
     return server
+
+
+def push_one(http: httpx.Client, mutation: str, **args: Any) -> dict[str, Any]:
+    """Push one mutation from a fresh device, as any client could; returns its result."""
+    body = {
+        "protocol": 1,
+        "device_id": str(uuid.uuid4()),
+        "mutations": [
+            {
+                "id": str(uuid.uuid4()),
+                "seq": 1,
+                "created_at": "2026-11-23T10:00:00Z",
+                "name": mutation,
+                "args": args,
+            }
+        ],
+    }
+    r = http.post("/api/v1/sync/push", json=body)
+    assert r.status_code == 200, r.text
+    result: dict[str, Any] = r.json()["results"][0]
+    return result

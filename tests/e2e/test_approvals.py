@@ -18,7 +18,8 @@ import pytest
 from app.services.approvals import ApprovalError
 from app.services.workspace import Workspace
 from app.store.outbox import OutboxState
-from tests.support import RunningServer, server_cli, start_server
+from tests.cli.test_orderpad_cli import as_json, orderpad
+from tests.support import RunningServer, push_one, server_cli, start_server
 
 pytestmark = pytest.mark.e2e
 
@@ -123,7 +124,7 @@ def test_a_buyer_over_the_limit_sees_the_route_before_submitting_offline(
     with server.client_for(
         {"email": "approver@acme-hamburg.example", "password": "demo-approver"}
     ) as http:
-        late = _push(http, "approval.decide", client_order_id=order_id, decision="approve")
+        late = push_one(http, "approval.decide", client_order_id=order_id, decision="approve")
     assert (late["status"], late["code"]) == ("rejected", "not_pending")
     assert "cancelled" in late["message"]
     approver.sync()
@@ -215,28 +216,8 @@ def test_nobody_approves_their_own_order_when_someone_else_can(
     with server.client_for(
         {"email": "approver@bergmann-metallbau.example", "password": "demo-approver"}
     ) as http:
-        answer = _push(http, "approval.decide", client_order_id=order_id, decision="approve")
+        answer = push_one(http, "approval.decide", client_order_id=order_id, decision="approve")
     assert (answer["status"], answer["code"]) == ("rejected", "own_order")
-
-
-def _push(http: Any, mutation: str, **args: Any) -> dict[str, Any]:
-    body = {
-        "protocol": 1,
-        "device_id": str(uuid.uuid4()),
-        "mutations": [
-            {
-                "id": str(uuid.uuid4()),
-                "seq": 1,
-                "created_at": "2026-11-23T10:00:00Z",
-                "name": mutation,
-                "args": args,
-            }
-        ],
-    }
-    r = http.post("/api/v1/sync/push", json=body)
-    assert r.status_code == 200, r.text
-    result: dict[str, Any] = r.json()["results"][0]
-    return result
 
 
 def test_a_role_removed_while_the_approver_was_offline(
@@ -344,7 +325,7 @@ def test_admins_edit_rules_and_limits_and_others_cannot(
     with server.client_for(
         {"email": "buyer2@acme-hamburg.example", "password": "demo-buyer2"}
     ) as http:
-        answer = _push(
+        answer = push_one(
             http, "approval_rule.save", rule_id=str(uuid.uuid4()), name="Mine",
             conditions=[{"field": "order_total", "op": ">", "value": "1"}],
             approvers={"roles": ["approver"]},
@@ -361,11 +342,11 @@ def test_no_account_decides_or_edits_anothers_approvals(
     with server.client_for(
         {"email": "admin@acme-industrial.example", "password": "demo-admin"}
     ) as http:
-        decided = _push(http, "approval.decide", client_order_id=order.client_order_id,
+        decided = push_one(http, "approval.decide", client_order_id=order.client_order_id,
                         decision="approve")  # fmt: skip
-        edited = _push(http, "approval_rule.save", **{**rule.as_dict(), "name": "Stolen"})
-        deleted = _push(http, "approval_rule.delete", rule_id=rule.id)
-        limit = _push(http, "user.set_limit", user_id=theirs.approvals.me().id,  # type: ignore[union-attr]
+        edited = push_one(http, "approval_rule.save", **{**rule.as_dict(), "name": "Stolen"})
+        deleted = push_one(http, "approval_rule.delete", rule_id=rule.id)
+        limit = push_one(http, "user.set_limit", user_id=theirs.approvals.me().id,  # type: ignore[union-attr]
                       spending_limit="1")  # fmt: skip
     assert (decided["status"], decided["code"]) == ("rejected", "not_found")
     assert (edited["status"], edited["code"]) == ("rejected", "invalid")
@@ -374,3 +355,34 @@ def test_no_account_decides_or_edits_anothers_approvals(
     theirs.sync()
     assert theirs.approvals.order(order.ref).status == "pending_approval"
     assert theirs.approvals.rules()[0].rule.name == rule.name
+
+
+def test_the_command_line_lists_decides_and_shows_rules(
+    server: RunningServer, tmp_path: Path
+) -> None:
+    data = tmp_path / "cli"
+    email = "approver@bergmann-metallbau.example"
+    login = orderpad(data, "login", "--server", server.url, "--email", email,
+                     "--password", "demo-approver")  # fmt: skip
+    assert login.returncode == 0, login.stderr
+    assert orderpad(data, "sync").returncode == 0
+    waiting = as_json(orderpad(data, "approvals", "list", "--json"))
+    assert waiting and all(w["can_decide"] and w["status"] == "pending_approval" for w in waiting)
+    first = waiting[0]["number"]
+    refused = orderpad(data, "approvals", "reject", first)
+    assert refused.returncode == 2 and "--comment" in refused.stderr  # a rejection needs one
+    approved = orderpad(data, "approvals", "approve", first, "--comment", "ok from the CLI")
+    assert approved.returncode == 0 and "queued" in approved.stdout, approved.stderr
+    assert first not in {
+        w["number"] for w in as_json(orderpad(data, "approvals", "list", "--json"))
+    }
+    assert orderpad(data, "sync").returncode == 0
+    shown = as_json(orderpad(data, "approvals", "show", first, "--json"))
+    assert shown["steps"][0]["state"] == "approved"
+    assert shown["decisions"][-1]["comment"] == "ok from the CLI"
+    rules = as_json(orderpad(data, "rules", "list", "--json"))
+    assert {r["name"] for r in rules} == {
+        "Over the buyer's own limit", "Chemicals and welding gases", "Large order"
+    }  # fmt: skip
+    denied = orderpad(data, "limit", "buyer1@bergmann-metallbau.example", "100")
+    assert denied.returncode == 1 and "only an account admin" in denied.stderr
