@@ -18,6 +18,7 @@ from typing import IO, Any
 
 import httpx
 
+from app.services.children import stop_child
 from tests.support import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,9 +91,4 @@ def served(db: str, env: dict[str, str] | None = None, timeout_s: float = 60) ->
                 time.sleep(0.1)
             yield Served(url, child.pid, err)
         finally:
-            child.terminate()
-            try:
-                child.wait(10)
-            except subprocess.TimeoutExpired:
-                child.kill()
-                child.wait(10)
+            stop_child(child)

@@ -15,6 +15,8 @@ from typing import Any
 
 import httpx
 
+from app.services.children import stop_child
+
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
@@ -125,13 +127,7 @@ class RunningServer:
         raise RuntimeError("server did not answer /healthz within 30 s")
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
+        stop_child(self.process)
         self.process = None
 
     def login(self, email: str, password: str) -> dict[str, Any]:

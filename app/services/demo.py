@@ -22,6 +22,7 @@ from pathlib import Path
 
 import httpx
 
+from app.services.children import stop_child
 from app.services.profile import Profile, save_profile
 from app.services.workspace import Workspace, WorkspaceError
 
@@ -142,14 +143,7 @@ class DemoServer:
         erp, self.erp = self.erp, None
         process, self.process = self.process, None
         for child in (erp, process):
-            if child is None or child.poll() is not None:
-                continue
-            child.terminate()
-            try:
-                child.wait(10)
-            except subprocess.TimeoutExpired:
-                child.kill()
-                child.wait(10)
+            stop_child(child)
 
     def restart(self) -> str:
         self.stop()
