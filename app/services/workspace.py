@@ -41,6 +41,7 @@ from app.sync.tokens import TokenStore
 if TYPE_CHECKING:  # httpx and the client load when a sync or sign-in starts (cold start)
     import httpx
 
+    from app.services.approvals import ApprovalDesk
     from app.sync.client import ServerClient
 
 log = logging.getLogger("orderpad.workspace")
@@ -53,10 +54,6 @@ _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 # above), named here so the UI never imports app.store.
 Cart = cart_store.Cart
 OrderSummary = cart_store.OrderSummary
-
-
-if TYPE_CHECKING:
-    from app.services.approvals import ApprovalDesk
 
 
 class WorkspaceError(Exception):
