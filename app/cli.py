@@ -196,7 +196,7 @@ def cmd_orders(args: argparse.Namespace) -> int:
 def _log_to_file(args: argparse.Namespace) -> None:
     """The window's runs log to ``<data dir>/logs/orderpad.log`` (rotated; secrets hidden)."""
     from app.logs import setup_file_logging
-    from app.services.workspace import default_data_dir
+    from app.services.profile import default_data_dir
 
     data_dir = Path(args.data_dir).expanduser() if args.data_dir else default_data_dir()
     setup_file_logging(data_dir, verbose=args.verbose)
@@ -346,7 +346,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from app.services.workspace import WorkspaceError
+    from app.services.views import WorkspaceError
     from app.sync.errors import SyncError
 
     parser = build_parser()

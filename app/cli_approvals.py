@@ -7,9 +7,10 @@ Decisions and rule edits are queued in the outbox like every change (they work o
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from app.services.approvals import ApprovalView, past, when
+if TYPE_CHECKING:  # the approvals service loads the replica's libraries: only when run
+    from app.services.approvals import ApprovalView
 
 
 def _desk(args: argparse.Namespace) -> Any:
@@ -25,6 +26,8 @@ def _print_json(value: Any) -> None:
 
 
 def _line(v: ApprovalView) -> str:
+    from app.services.approvals import past
+
     total = f"{v.total:,.2f} {v.currency or ''}" if v.total is not None else "?"
     who = ", ".join(v.waiting_for) or "-"
     mine = f"  [you {past(v.queued_decision)}: not synced yet]" if v.queued_decision else ""
@@ -52,6 +55,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from app.services.approvals import past, when
+
     with _desk(args) as ws:
         v = ws.approvals.order(args.order)
         if args.json:

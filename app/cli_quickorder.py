@@ -13,9 +13,10 @@ import json
 import sys
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from app.quickorder.lines import LineStatus, QuickOrderReport, RowOutcome
+if TYPE_CHECKING:  # the engine loads when a command runs, not for `orderpad` opening the window
+    from app.quickorder.lines import QuickOrderReport, RowOutcome
 
 
 def _workspace(args: argparse.Namespace) -> Any:
@@ -78,6 +79,8 @@ def _print_rows(report: QuickOrderReport, as_json: bool) -> None:
 
 
 def _summary(report: QuickOrderReport, cart: str | None, added: int, dry_run: bool) -> str:
+    from app.quickorder.lines import LineStatus
+
     counts = report.counts()
     parts = [f"{counts[s.value]} {s.value}" for s in LineStatus if counts[s.value]]
     total_rows = sum(counts.values())

@@ -10,6 +10,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import platformdirs
+
 
 @dataclass(frozen=True, slots=True)
 class Profile:
@@ -25,6 +27,11 @@ class Profile:
     def key(self) -> str:
         """The keyring entry name for this profile's session."""
         return f"{self.server_url}|{self.email}"
+
+
+def default_data_dir() -> Path:
+    """The per-user data folder (its profiles live in sub-folders: see current_profile_dir)."""
+    return Path(platformdirs.user_data_dir("Orderpad", "Orderpad"))
 
 
 def profile_path(data_dir: Path) -> Path:

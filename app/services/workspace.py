@@ -8,13 +8,12 @@ import logging
 import re
 import string
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
-import platformdirs
 
 from app.domain.gs1 import Gs1Error, looks_like_gs1, parse_gs1
 from app.domain.gtin import is_valid_gtin, normalize_gtin
@@ -24,6 +23,13 @@ from app.domain.units import UnknownUnit
 from app.services.notifications import NotificationCentre
 from app.services.order_status import OrderTrack, order_track
 from app.services.profile import Profile, load_profile, save_profile
+from app.services.profile import default_data_dir as default_data_dir
+from app.services.views import AreaStatus as AreaStatus
+from app.services.views import CartView as CartView
+from app.services.views import PricedCartLine as PricedCartLine
+from app.services.views import QuantityStep as QuantityStep
+from app.services.views import Status as Status
+from app.services.views import WorkspaceError as WorkspaceError
 from app.store import carts as cart_store
 from app.store import catalog as catalog_store
 from app.store.catalog import CatalogFilter as CatalogFilter
@@ -54,57 +60,6 @@ _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 # above), named here so the UI never imports app.store.
 Cart = cart_store.Cart
 OrderSummary = cart_store.OrderSummary
-
-
-class WorkspaceError(Exception):
-    """A problem the person can fix; the message says how."""
-
-
-def default_data_dir() -> Path:
-    return Path(platformdirs.user_data_dir("Orderpad", "Orderpad"))
-
-
-@dataclass(frozen=True, slots=True)
-class PricedCartLine:
-    line_id: str
-    sku: str
-    name: str
-    quantity: Decimal
-    unit: str
-    unit_price: Decimal | None
-    line_total: Decimal | None
-    explanation: str
-    problems: list[str]
-
-
-@dataclass(frozen=True, slots=True)
-class CartView:
-    cart_id: str
-    name: str
-    status: str
-    currency: str
-    lines: list[PricedCartLine]
-    total: Decimal
-    local_changes: bool
-
-
-@dataclass(frozen=True, slots=True)
-class AreaStatus:
-    area: str  # catalog | prices | stock | orders
-    synced_at: dt.datetime | None
-    buckets: list[str]
-
-
-@dataclass(frozen=True, slots=True)
-class Status:
-    profile: Profile | None
-    products: int
-    areas: list[AreaStatus]
-    outbox: dict[str, int]
-    held_for_upgrade: bool
-    data_dir: str
-    session_store: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 _AREAS = {
@@ -238,8 +193,11 @@ class Workspace:
     def today(self) -> dt.date:
         """Today as the server sees it: this machine's clock corrected by the offset measured
         at the last sync, so a wrong PC clock does not change prices or validity."""
-        offset = float(self.replica.get_meta("server_clock_offset_s") or 0)
-        return (self.clock() + dt.timedelta(seconds=offset)).date()
+        return (self.clock() + self.server_clock_offset()).date()
+
+    def server_clock_offset(self) -> dt.timedelta:
+        """The server's clock minus this machine's, as measured at the last sync."""
+        return dt.timedelta(seconds=float(self.replica.get_meta("server_clock_offset_s") or 0))
 
     def status(self, *, session_store: bool = True) -> Status:
         """What is synced, pending and who is signed in. ``session_store=False`` leaves out
@@ -542,9 +500,9 @@ class Workspace:
             WarehouseStock(
                 warehouse=str(w.get("warehouse") or ""),
                 warehouse_name=str(w.get("warehouse_name") or w.get("warehouse") or ""),
-                available=_dec(w.get("available")),
+                available=decimal_or_none(w.get("available")),
                 next_receipt_date=w.get("next_receipt_date"),
-                next_receipt_qty=_dec(w.get("next_receipt_qty")),
+                next_receipt_qty=decimal_or_none(w.get("next_receipt_qty")),
                 lead_time_days=w.get("lead_time_days"),
                 as_of=w.get("as_of"),
             )
@@ -681,7 +639,7 @@ class Workspace:
             raise WorkspaceError(f"no order {ref!r} on this device")
         local, data, bucket = rows[0]
         doc = orjson.loads(data if data is not None else local)
-        return _order_detail(doc, bucket is None, self.today())
+        return order_detail(doc, bucket is None, self.today())
 
     def order_tracks(self) -> dict[str, OrderTrack]:
         """Client order id -> timeline, line quantities and shipments of every order here
@@ -753,12 +711,6 @@ class CodeMatch:
 
 
 @dataclass(frozen=True, slots=True)
-class QuantityStep:
-    minimum: Decimal
-    step: Decimal
-
-
-@dataclass(frozen=True, slots=True)
 class ShipToOption:
     code: str
     name: str
@@ -813,11 +765,12 @@ class OrderDetail:
     track: OrderTrack | None = None  # timeline, line quantities, shipments
 
 
-def _dec(value: object) -> Decimal | None:
+def decimal_or_none(value: object) -> Decimal | None:
     return None if value in (None, "") else Decimal(str(value))
 
 
-def _order_detail(doc: dict[str, Any], queued: bool, today: dt.date) -> OrderDetail:
+def order_detail(doc: dict[str, Any], queued: bool, today: dt.date) -> OrderDetail:
+    """An order document from the replica (or the outbox, ``queued``) as the screens show it."""
     review = doc.get("review") or {}
     return OrderDetail(
         client_order_id=doc["client_order_id"],
@@ -828,17 +781,17 @@ def _order_detail(doc: dict[str, Any], queued: bool, today: dt.date) -> OrderDet
         requested_date=doc.get("requested_date"),
         note=doc.get("note"),
         currency=doc.get("currency"),
-        subtotal=_dec(doc.get("subtotal")),
+        subtotal=decimal_or_none(doc.get("subtotal")),
         created_at=doc.get("created_at"),
         queued=queued,
         lines=[
             OrderLineView(
                 line_no=int(li.get("line_no") or n),
                 sku=str(li.get("sku") or ""),
-                quantity=_dec(li.get("quantity")) or Decimal(0),
+                quantity=decimal_or_none(li.get("quantity")) or Decimal(0),
                 unit=str(li.get("unit") or ""),
-                unit_price=_dec(li.get("unit_price")),
-                line_total=_dec(li.get("line_total")),
+                unit_price=decimal_or_none(li.get("unit_price")),
+                line_total=decimal_or_none(li.get("line_total")),
                 price_explanation=li.get("price_explanation"),
                 status=str(li.get("status") or ""),
             )
@@ -853,10 +806,10 @@ def _order_detail(doc: dict[str, Any], queued: bool, today: dt.date) -> OrderDet
             ReviewLine(
                 line_no=int(li["line_no"]),
                 sku=str(li.get("sku") or ""),
-                quantity=_dec(li.get("quantity")) or Decimal(0),
+                quantity=decimal_or_none(li.get("quantity")) or Decimal(0),
                 unit=str(li.get("unit") or ""),
-                seen_unit_price=_dec(li.get("seen_unit_price")),
-                unit_price=_dec(li.get("unit_price")),
+                seen_unit_price=decimal_or_none(li.get("seen_unit_price")),
+                unit_price=decimal_or_none(li.get("unit_price")),
                 change=li.get("change"),
                 problem=li.get("problem"),
                 notes=[str(n) for n in li.get("notes") or []],

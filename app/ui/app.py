@@ -1,5 +1,8 @@
 """Starting the desktop app: the QApplication, the workspace of the chosen profile, the main
-window (and, on a profile switch, the next one: ``ProfileSwitcher``); the
+window (and, on a profile switch, the next one: ``ProfileSwitcher``). The window paints
+first, with the first view kept from the last session when it is current, and the replica
+opens behind it (app.ui.context.OpenLater); a folder that cannot be opened is reported
+then. Also the
 `demo --screenshot` mode that saves the window once the first sync is done; and, for the
 cold-start benchmark, ORDERPAD_EXIT_AFTER_FIRST_PAINT=1: quit after the first paint with
 data (the quick-order cart and the status bar loaded), printing ``FIRST-PAINT``."""
@@ -16,9 +19,14 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app.services.profile import current_profile_dir, set_current_profile
-from app.services.workspace import Workspace, default_data_dir
-from app.ui.context import AppContext, UiSettings
+from app.services import first_view
+from app.services.profile import (
+    current_profile_dir,
+    default_data_dir,
+    load_profile,
+    set_current_profile,
+)
+from app.ui.context import AppContext, OpenLater, UiSettings
 from app.ui.main_window import MainWindow
 from app.ui.resources import icon
 
@@ -60,7 +68,8 @@ def run_gui(
 
         def demo_context(folder: Path) -> AppContext:
             server = DemoServer(folder, skus=demo_skus)
-            return AppContext(Workspace(folder), settings=UiSettings.load(folder), demo=server)
+            return AppContext(OpenLater(folder), first=first_view.load(folder),
+                              settings=UiSettings.load(folder), demo=server)  # fmt: skip
 
         switcher = ProfileSwitcher(root, demo_context)
         start = root  # the demo's own folder: its server lives with that profile
@@ -69,31 +78,34 @@ def run_gui(
         start = current_profile_dir(root)
     try:
         window = switcher.open(start)
-    except Exception as exc:  # a replica from a newer Orderpad, a folder we may not write
+    except Exception as exc:  # a folder we may not read
         QMessageBox.critical(None, "Orderpad", f"Cannot open the data folder: {exc}")
         return 1
-    workspace = window.ctx.workspace
     result = {"code": 0}
     if screenshot is not None:
         _arrange_screenshot(window, screenshot, result)
     elif os.environ.get(FIRST_PAINT_ENV) == "1":
         _exit_after_first_paint(window)
-    elif not demo and workspace.profile is None:
+    elif not demo and load_profile(window.ctx.data_dir) is None:
         QTimer.singleShot(0, window.open_sign_in)
     try:
         code = app.exec()
     finally:
         if switcher.window is not None:
             switcher.window.shut_down()
-    return result["code"] or code
+    return result["code"] or switcher.exit_code or code
 
 
 def open_context(root: Path) -> Callable[[Path], AppContext]:
     """How a profile's window context is made: its workspace and its own settings."""
 
     def make(data_dir: Path) -> AppContext:
-        workspace = Workspace(data_dir)
-        return AppContext(workspace, settings=UiSettings.load(data_dir), profiles_root=root)
+        return AppContext(
+            OpenLater(data_dir),
+            first=first_view.load(data_dir),
+            settings=UiSettings.load(data_dir),
+            profiles_root=root,
+        )
 
     return make
 
@@ -102,8 +114,10 @@ class ProfileSwitcher(QObject):
     """Keeps the one main window, and opens another profile's in its place when the person
     switches: the old window stops syncing, lets its running work finish (the window stays
     responsive meanwhile), closes its replica (whatever is queued stays in that profile's
-    outbox) and only then the new window opens on the other data folder. ``switched(window)``
-    fires with the new window; ``make_context(data folder)`` builds a window's context."""
+    outbox) and only then the new window opens on the other data folder; when that folder
+    cannot be opened, the person is told and the window opens on the previous one again.
+    ``switched(window)`` fires with the new window; ``make_context(data folder)`` builds a
+    window's context. ``exit_code`` is 1 when the first folder could not be opened."""
 
     switched = Signal(object)
 
@@ -114,21 +128,38 @@ class ProfileSwitcher(QObject):
         self.root = root
         self.make_context = make_context or open_context(root)
         self.window: MainWindow | None = None
+        self.exit_code = 0
 
-    def open(self, data_dir: Path) -> MainWindow:
-        """Open a window on ``data_dir`` (raises when its replica cannot be opened)."""
+    def open(self, data_dir: Path, *, fallback: Path | None = None) -> MainWindow:
+        """Open a window on ``data_dir``; if its replica turns out not to open, the window on
+        ``fallback`` replaces it (none: the app quits with exit code 1)."""
         window = MainWindow(self.make_context(data_dir))
         window.profile_switch_requested.connect(self.switch)
+        window.ctx.ops.open_failed.connect(
+            lambda exc, w=window: self._open_failed(w, exc, fallback)
+        )
         self.window = window
         window.show()
         return window
+
+    def _open_failed(self, window: MainWindow, exc: BaseException, fallback: Path | None) -> None:
+        """A replica from a newer Orderpad, a folder that cannot be written: nothing in it
+        was changed."""
+        if fallback is None:
+            QMessageBox.critical(window, "Orderpad", f"Cannot open the data folder: {exc}")
+            self.exit_code = 1
+            window.shut_down()
+            QCoreApplication.exit(1)
+            return
+        QMessageBox.critical(window, "Orderpad", f"Cannot open that profile: {exc}")
+        self._replace(window, fallback, remember=False)
 
     def switch(self, data_dir: Path) -> None:
         old = self.window
         if old is None:
             self.open(data_dir)
             return
-        if Path(data_dir).resolve() == old.ctx.workspace.data_dir:
+        if Path(data_dir).resolve() == old.ctx.data_dir:
             return
         old.ctx.sync.stop()
         old.setEnabled(False)  # nothing new is started while the running work finishes
@@ -143,25 +174,29 @@ class ProfileSwitcher(QObject):
 
         old.ctx.ops.idle.connect(idle)
 
-    def _replace(self, old: MainWindow, data_dir: Path) -> None:
+    def _replace(self, old: MainWindow, data_dir: Path, *, remember: bool = True) -> None:
         geometry = old.saveGeometry()
-        previous = old.ctx.workspace.data_dir
+        previous = old.ctx.data_dir
         old.shut_down()
         try:
-            window = self.open(data_dir)
+            window = self.open(data_dir, fallback=previous if remember else None)
         except Exception as exc:
             log.exception("could not open the profile in %s", data_dir)
             QMessageBox.critical(old, "Orderpad", f"Cannot open that profile: {exc}")
             window = self.open(previous)
         else:
-            try:
-                set_current_profile(self.root, data_dir)
-            except OSError:
-                log.exception("could not remember the profile chosen")
+            if remember:
+                window.ctx.ops.when_open(lambda: self._remember(data_dir))
         window.restoreGeometry(geometry)
         old.close()
         old.deleteLater()
         self.switched.emit(window)
+
+    def _remember(self, data_dir: Path) -> None:
+        try:
+            set_current_profile(self.root, data_dir)
+        except OSError:
+            log.exception("could not remember the profile chosen")
 
 
 def _arrange_screenshot(window: MainWindow, path: Path, result: dict[str, int]) -> None:

@@ -1,23 +1,29 @@
 """What every screen shares: the workspace, the operation helper, the data-changed bus, the
 error reporter, the sync controller and the settings (``settings_changed`` when the person
-changes them). One per main window."""
+changes them). One per main window.
+
+The workspace is given open (tests, the command line) or as ``OpenLater(data folder)``:
+then it opens on the DB worker once the window has painted, and the window shows the
+first view kept from the last session meanwhile (app.services.first_view)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Signal
 
+from app.services import first_view
+from app.services.first_view import FirstView
 from app.services.settings import (
     Preferences,
     has_preferences,
     load_preferences,
     save_preferences,
 )
-from app.services.workspace import Workspace
 from app.ui.bus import DataBus
 from app.ui.errors import ErrorReporter
 from app.ui.ops import Operations
@@ -26,6 +32,21 @@ from app.ui.sync_controller import SyncController
 
 if TYPE_CHECKING:  # the demo pulls in the server's tooling; a plain start does not need it
     from app.services.demo import DemoServer
+    from app.services.workspace import Workspace
+
+log = logging.getLogger("orderpad.ui")
+
+
+@dataclass(frozen=True, slots=True)
+class OpenLater:
+    """A workspace on ``data_dir`` to be opened by the DB worker (see Operations.open)."""
+
+    data_dir: Path
+
+    def __call__(self) -> Workspace:
+        from app.services.workspace import Workspace
+
+        return Workspace(self.data_dir)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,17 +128,20 @@ class AppContext(QObject):
 
     def __init__(
         self,
-        workspace: Workspace,
+        workspace: Workspace | OpenLater,
         *,
+        first: FirstView | None = None,
         settings: UiSettings | None = None,
         demo: DemoServer | None = None,
         profiles_root: Path | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.workspace = workspace
+        self.data_dir: Path = workspace.data_dir
+        self.transport = getattr(workspace, "transport", None)  # tests' network faults
+        self.first_view = first  # shown until the workspace is open (None: nothing kept)
         # The data folder whose profiles the person can switch between (app.services.profile).
-        self.profiles_root = profiles_root or workspace.data_dir
+        self.profiles_root = profiles_root or self.data_dir
         self.settings = settings or UiSettings()
         self.demo = demo
         self.cart_name: str | None = None  # the cart quick order fills; None: "Default"
@@ -137,6 +161,12 @@ class AppContext(QObject):
         if self.settings.work_offline:
             self.sync.set_work_offline(True)
         self._closed = False
+
+    @property
+    def workspace(self) -> Workspace:
+        """The open workspace (raises before it is): for handing on, never for work on the
+        GUI thread (that goes through ``ops.run``)."""
+        return self.ops.workspace
 
     @property
     def online(self) -> bool:
@@ -160,12 +190,28 @@ class AppContext(QObject):
         self.ops.run(lambda ws: save_preferences(ws.data_dir, prefs))
 
     def close(self) -> None:
-        """Stop syncing, let running work finish, close the replica, stop the demo server."""
+        """Stop syncing, let running work finish, keep the first view for the next start,
+        close the replica, stop the demo server."""
         if self._closed:
             return
         self._closed = True
         self.sync.stop()
-        self.ops.shutdown()
+        self.ops.shutdown()  # the workers are idle from here on
         if self.demo is not None:
             self.demo.stop()
-        self.workspace.close()
+        if not self.ops.is_open:
+            return
+        workspace = self.ops.workspace
+        try:
+            view = first_view.capture(workspace)
+        except Exception:  # never in the way of closing
+            log.warning("could not take the first view", exc_info=True)
+            view = None
+        workspace.close()
+        try:
+            if view is None:
+                first_view.forget(self.data_dir)
+            else:
+                first_view.save(self.data_dir, view)
+        except OSError:
+            log.warning("could not keep the first view", exc_info=True)

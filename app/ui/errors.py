@@ -8,21 +8,16 @@ import errno
 import platform
 import traceback
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
-from PySide6.QtWidgets import (
-    QApplication,
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QMessageBox,
-    QPlainTextEdit,
-    QVBoxLayout,
-    QWidget,
-)
 
 from app import __version__
-from app.services.workspace import WorkspaceError
+from app.services.views import WorkspaceError
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDialog, QWidget
+
 from app.sync.errors import (
     ClientTooOld,
     Offline,
@@ -99,30 +94,6 @@ def explain(exc: BaseException) -> Explained:
     )  # fmt: skip
 
 
-class ReportDialog(QDialog):
-    """A bug report: what happened, the details to copy, and a Copy button."""
-
-    def __init__(self, explained: Explained, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(explained.title)
-        self.resize(640, 420)
-        layout = QVBoxLayout(self)
-        message = QLabel(explained.message)
-        message.setWordWrap(True)
-        layout.addWidget(message)
-        self.details = QPlainTextEdit(explained.details)
-        self.details.setReadOnly(True)
-        layout.addWidget(self.details)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        copy = buttons.addButton(self.tr("Copy details"), QDialogButtonBox.ButtonRole.ActionRole)
-        copy.clicked.connect(self.copy_details)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-
-    def copy_details(self) -> None:
-        QApplication.clipboard().setText(self.details.toPlainText())
-
-
 class ErrorReporter(QObject):
     """The one place errors end up. Shows a window-modal box without blocking the caller;
     `reported` lets a status bar (or a test) see every message."""
@@ -144,6 +115,10 @@ class ErrorReporter(QObject):
         return explained
 
     def _show(self, explained: Explained) -> None:
+        from PySide6.QtWidgets import QMessageBox  # the dialogs load when first needed
+
+        from app.ui.bug_report import ReportDialog
+
         if explained.bug:
             dialog: QDialog = ReportDialog(explained, self.window)
         else:

@@ -7,6 +7,9 @@ from decimal import Decimal
 
 from PySide6.QtCore import QCoreApplication
 
+# The data areas the status bar and the sync centre name (translated where shown).
+AREA_NAMES = {"catalog": "Catalog", "prices": "Prices", "stock": "Stock", "orders": "Orders"}
+
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("fmt", text)

@@ -11,7 +11,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, Qt, Signal
 from PySide6.QtWidgets import QDoubleSpinBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from app.services.workspace import CartView, PricedCartLine, QuantityStep
+from app.services.views import CartView, PricedCartLine, QuantityStep
 from app.ui import fmt
 from app.ui.rows_model import Column, Index, RowsModel
 

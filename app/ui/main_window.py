@@ -1,12 +1,17 @@
 """The main window: navigation between the screens, the menus and shortcuts, the status bar
-(connection, pending changes, freshness per data area) and the stale-data banner."""
+(connection, pending changes, freshness per data area) and the stale-data banner.
+
+It opens fast: quick order (the home screen) and the status bar are built first and show
+the first view kept from the last session, when there is a current one; the other screens
+are built once the workspace is open (or the moment one is asked for)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -23,23 +28,26 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.profile import SavedProfile, saved_profiles
-from app.services.workspace import Status, Workspace
+from app.services.views import Status
 from app.ui import fmt
-from app.ui.approvals import ApprovalsPage
 from app.ui.bus import Changes
-from app.ui.carts import CartsPage
-from app.ui.catalog import CatalogPage
 from app.ui.context import AppContext
-from app.ui.notifications import NotificationsPage
 from app.ui.ops import Lane
-from app.ui.orders import OrdersPage
 from app.ui.quick_order import QuickOrderPage
+from app.ui.quick_order_pad import CartSnapshot
 from app.ui.resources import icon
-from app.ui.rules import open_rules_dialog
-from app.ui.settings import SettingsDialog
-from app.ui.sign_in import SignInDialog
-from app.ui.sync_centre import AREA_NAMES, SyncCentrePage
 from app.ui.sync_controller import Connection
+
+if TYPE_CHECKING:  # the other screens load once the workspace is open (a fast first paint)
+    from app.services.workspace import Workspace
+    from app.ui.approvals import ApprovalsPage
+    from app.ui.carts import CartsPage
+    from app.ui.catalog import CatalogPage
+    from app.ui.notifications import NotificationsPage
+    from app.ui.orders import OrdersPage
+    from app.ui.settings import SettingsDialog
+    from app.ui.sign_in import SignInDialog
+    from app.ui.sync_centre import SyncCentrePage
 
 QUICK_ORDER, CATALOG, CARTS, ORDERS, SYNC_CENTRE = range(5)
 NOTIFICATIONS = 5
@@ -106,16 +114,7 @@ class MainWindow(QMainWindow):
         self.status: Status | None = None
 
         self.quick = QuickOrderPage(ctx)
-        self.catalog = CatalogPage(ctx)
-        self.carts = CartsPage(ctx)
-        self.orders = OrdersPage(ctx)
-        self.sync_centre = SyncCentrePage(ctx)
-        self.notifications = NotificationsPage(ctx, icon("app"))
-        self.approvals = ApprovalsPage(ctx)
-        self.pages: list[QWidget] = [
-            self.quick, self.catalog, self.carts, self.orders, self.sync_centre,
-            self.notifications, self.approvals,
-        ]  # fmt: skip
+        self._pages: dict[int, QWidget] = {QUICK_ORDER: self.quick}
         self.stack = QStackedWidget()
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
@@ -132,12 +131,12 @@ class MainWindow(QMainWindow):
                  (self.tr("Sync centre"), "sync"),
                  (self.tr("Notifications"), "notifications"),
                  (self.tr("Approvals"), "approvals")]  # fmt: skip
-        for number, ((name, icon_name), page) in enumerate(zip(names, self.pages, strict=True)):
+        for number, (name, icon_name) in enumerate(names):
             item = QListWidgetItem(icon(icon_name), name)
             item.setToolTip(self.tr("{0} (Ctrl+{1})").format(name, number + 1))
             item.setSizeHint(QSize(0, 38))
             self.nav.addItem(item)
-            self.stack.addWidget(page)
+            self.stack.addWidget(self._pages.get(number) or QWidget())  # built later
         self.banner = Banner()
 
         body = QWidget()
@@ -166,13 +165,7 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self.nav.currentRowChanged.connect(self._show_page)
-        self.carts.open_requested.connect(self.open_cart)
-        self.orders.reordered.connect(self.open_cart)
-        self.notifications.open_order.connect(self.open_order)
-        self.notifications.unread_changed.connect(self._show_unread)
-        self.approvals.count_changed.connect(self._show_approvals_waiting)
         self.notice_button.clicked.connect(lambda: self.go(NOTIFICATIONS))
-        self.sync_centre.offline_box.toggled.connect(self.offline_action.setChecked)
         self.banner.button.clicked.connect(self._banner_action)
         ctx.bus.changed.connect(self._on_changed)
         ctx.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
@@ -189,11 +182,110 @@ class MainWindow(QMainWindow):
         self._closed = False
 
         self.nav.setCurrentRow(QUICK_ORDER)
-        self.load_status()
-        self.approvals.refresh_count()
         # The first sync starts once the window shows its data: the local replica first,
         # then the network (its libraries load in the worker, off the first paint's path).
         self._sync_after_status = ctx.settings.sync_on_start
+        first = ctx.first_view
+        if first is not None and ctx.cart_name is None:  # the last session's, still current
+            self.status = first.status
+            self._show_status()
+            self.quick.pad.show_first(CartSnapshot(first.cart, first.steps))
+        self.load_status()
+        ctx.ops.when_open(self._build_pages)
+
+    # -- screens -----------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, self.ctx.ops.open)  # the replica opens once this has painted
+
+    def page(self, row: int) -> QWidget:
+        """Screen ``row`` of the navigation, built now if it was not yet."""
+        page = self._pages.get(row)
+        if page is None:
+            page = self._make_page(row)
+            self._pages[row] = page
+            placeholder = self.stack.widget(row)
+            current = self.stack.currentIndex()
+            self.stack.insertWidget(row, page)
+            if placeholder is not None:
+                self.stack.removeWidget(placeholder)
+                placeholder.deleteLater()
+            self.stack.setCurrentIndex(current)
+        return page
+
+    def _make_page(self, row: int) -> QWidget:
+        ctx = self.ctx
+        if row == CATALOG:
+            from app.ui.catalog import CatalogPage
+
+            return CatalogPage(ctx)
+        if row == CARTS:
+            from app.ui.carts import CartsPage
+
+            carts = CartsPage(ctx)
+            carts.open_requested.connect(self.open_cart)
+            return carts
+        if row == ORDERS:
+            from app.ui.orders import OrdersPage
+
+            orders = OrdersPage(ctx)
+            orders.reordered.connect(self.open_cart)
+            return orders
+        if row == SYNC_CENTRE:
+            from app.ui.sync_centre import SyncCentrePage
+
+            centre = SyncCentrePage(ctx)
+            centre.offline_box.toggled.connect(self.offline_action.setChecked)
+            return centre
+        if row == NOTIFICATIONS:
+            from app.ui.notifications import NotificationsPage
+
+            notices = NotificationsPage(ctx, icon("app"))
+            notices.open_order.connect(self.open_order)
+            notices.unread_changed.connect(self._show_unread)
+            return notices
+        if row == APPROVALS:
+            from app.ui.approvals import ApprovalsPage
+
+            approvals = ApprovalsPage(ctx)
+            approvals.count_changed.connect(self._show_approvals_waiting)
+            approvals.refresh_count()
+            return approvals
+        raise IndexError(row)
+
+    def _build_pages(self) -> None:
+        """Every screen, once the workspace is open (they load their data through it)."""
+        if not self._closed:
+            for row in range(self.nav.count()):
+                self.page(row)
+
+    @property
+    def pages(self) -> list[QWidget]:
+        return [self.page(row) for row in range(self.nav.count())]
+
+    @property
+    def catalog(self) -> CatalogPage:
+        return cast("CatalogPage", self.page(CATALOG))
+
+    @property
+    def carts(self) -> CartsPage:
+        return cast("CartsPage", self.page(CARTS))
+
+    @property
+    def orders(self) -> OrdersPage:
+        return cast("OrdersPage", self.page(ORDERS))
+
+    @property
+    def sync_centre(self) -> SyncCentrePage:
+        return cast("SyncCentrePage", self.page(SYNC_CENTRE))
+
+    @property
+    def notifications(self) -> NotificationsPage:
+        return cast("NotificationsPage", self.page(NOTIFICATIONS))
+
+    @property
+    def approvals(self) -> ApprovalsPage:
+        return cast("ApprovalsPage", self.page(APPROVALS))
 
     # -- actions -----------------------------------------------------------------------
     def _action(self, text: str, shortcut: str | QKeySequence.StandardKey | None = None) -> QAction:
@@ -223,7 +315,7 @@ class MainWindow(QMainWindow):
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.settings_action.triggered.connect(self.open_settings)
         self.rules_action = self._action(self.tr("Approval rules and limits…"))
-        self.rules_action.triggered.connect(lambda: open_rules_dialog(self.ctx, self))
+        self.rules_action.triggered.connect(self.open_rules)
         quit_action = self._action(self.tr("Quit"), QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         for action in (self.sync_action, self.offline_action, self.sign_in_action):
@@ -274,8 +366,8 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(row)
 
     def _show_page(self, row: int) -> None:
+        page = self.page(row)
         self.stack.setCurrentIndex(row)
-        page = self.pages[row]
         activate = getattr(page, "activate", None)
         if callable(activate):
             activate()
@@ -318,6 +410,8 @@ class MainWindow(QMainWindow):
         self.ctx.ops.run(lambda _ws: saved_profiles(root), on_success=self._show_sign_in)
 
     def _show_sign_in(self, profiles: list[SavedProfile] | None) -> None:
+        from app.ui.sign_in import SignInDialog
+
         profile = self.status.profile if self.status else None
         dialog = SignInDialog(
             self.ctx,
@@ -331,7 +425,14 @@ class MainWindow(QMainWindow):
         self.sign_in_dialog = dialog
         dialog.open()
 
+    def open_rules(self) -> None:
+        from app.ui.rules import open_rules_dialog
+
+        open_rules_dialog(self.ctx, self)
+
     def open_settings(self) -> None:
+        from app.ui.settings import SettingsDialog
+
         dialog = SettingsDialog(
             self.ctx, self, profile=self.status.profile if self.status else None
         )
@@ -454,7 +555,7 @@ class MainWindow(QMainWindow):
         now = dt.datetime.now(dt.UTC)
         self.freshness_label.setText(
             " · ".join(
-                f"{self.tr(AREA_NAMES.get(a.area, a.area))} {fmt.ago(a.synced_at, now)}"
+                f"{self.tr(fmt.AREA_NAMES.get(a.area, a.area))} {fmt.ago(a.synced_at, now)}"
                 for a in status.areas
             )
             or self.tr("Never synced")
@@ -480,7 +581,7 @@ class MainWindow(QMainWindow):
             self.banner.say(self.tr("Nothing synced yet."), self.tr("Sync now"))
         elif stale:
             oldest = min((a.synced_at for a in stale if a.synced_at), default=None)
-            names = ", ".join(self.tr(AREA_NAMES.get(a.area, a.area)) for a in stale)
+            names = ", ".join(self.tr(fmt.AREA_NAMES.get(a.area, a.area)) for a in stale)
             self.banner.say(
                 self.tr("{0} last synced {1}: prices and stock may have changed since. Orders "
                         "are checked by the server when they are sent.").format(

@@ -7,21 +7,29 @@ on the GUI thread, route its error to one place, and announce what it changed.
 Two lanes, each a single worker thread, so replica work is serialised (a SQLAlchemy session
 never crosses threads) and a slow network round never holds up a scan: ``Lane.DB`` for reads
 and local writes, ``Lane.NET`` for sign-in, sync and the demo server.
+
+The workspace may be given open, or as a function that opens it: then work is held until
+``open()`` (the window calls it once it has painted), the opening runs first on the DB
+lane, and everything held runs after it, in order; ``opened`` or ``open_failed(error)``
+says how it went. That keeps the replica's libraries off the first paint's path.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from enum import Enum
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
 
-from app.services.workspace import Workspace
 from app.ui.bus import Changes, DataBus
-from app.ui.errors import ErrorReporter
+
+if TYPE_CHECKING:
+    from app.services.workspace import Workspace
+    from app.ui.errors import ErrorReporter
 
 log = logging.getLogger("orderpad.ui.ops")
 T = TypeVar("T")
@@ -65,16 +73,17 @@ class Operations(QObject):
 
     busy_changed = Signal(bool)
     idle = Signal()
+    opened = Signal()
+    open_failed = Signal(object)
 
     def __init__(
         self,
-        workspace: Workspace,
+        workspace: Workspace | Callable[[], Workspace],
         bus: DataBus,
         errors: ErrorReporter,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.workspace = workspace
         self.bus = bus
         self.errors = errors
         self._relay = _Relay(self)
@@ -83,6 +92,55 @@ class Operations(QObject):
             pool.setMaxThreadCount(1)
         self.pending = 0
         self._closed = False
+        self._ready = threading.Event()  # set once opening is over, opened or not
+        self._workspace: Workspace | None = None
+        self._opener: Callable[[], Workspace] | None = None
+        self._held: list[tuple[Lane, _Job]] = []
+        if callable(workspace):
+            self._opener = workspace
+        else:
+            self._workspace = workspace
+            self._ready.set()
+
+    @property
+    def is_open(self) -> bool:
+        return self._workspace is not None
+
+    @property
+    def workspace(self) -> Workspace:
+        """The open workspace (for the GUI thread only to hand on; work goes through run)."""
+        if self._workspace is None:
+            raise RuntimeError("the data folder is not open yet")
+        return self._workspace
+
+    def when_open(self, fn: Callable[[], None]) -> None:
+        """Call ``fn`` on the GUI thread once the workspace is open (now, when it is)."""
+        if self._workspace is not None:
+            fn()
+        else:
+            self.opened.connect(fn, Qt.ConnectionType.SingleShotConnection)
+
+    def open(self) -> None:
+        """Open the workspace on the DB lane, then start the work held meanwhile."""
+        opener, self._opener = self._opener, None
+        if opener is None or self._closed:
+            return
+
+        def job() -> None:
+            try:
+                workspace = opener()
+            except BaseException as exc:
+                self._ready.set()
+                self._relay.deliver.emit(lambda e=exc: self._open_failed(e))
+                return
+            self._workspace = workspace
+            self._ready.set()
+            self._relay.deliver.emit(self._opened)
+
+        self._pools[Lane.DB].start(_Job(job))
+        held, self._held = self._held, []
+        for lane, queued in held:
+            self._pools[lane].start(queued)
 
     def run(
         self,
@@ -101,17 +159,22 @@ class Operations(QObject):
         if self._closed:
             return
         self._started()
-        workspace = self.workspace
 
         def job() -> None:
             try:
-                result = work(workspace)
+                self._ready.wait()
+                if self._workspace is None:
+                    raise RuntimeError("the data folder could not be opened")
+                result = work(self._workspace)
             except BaseException as exc:  # delivered to the GUI thread, never swallowed
                 self._relay.deliver.emit(lambda e=exc: self._failed(e, on_error, owner))
                 return
             self._relay.deliver.emit(lambda: self._succeeded(result, on_success, changes, owner))
 
-        self._pools[lane].start(_Job(job))
+        if self._opener is not None:  # not opening yet: held until open()
+            self._held.append((lane, _Job(job)))
+        else:
+            self._pools[lane].start(_Job(job))
 
     def wait_idle(self, timeout_ms: int = 10_000) -> bool:
         """Process events until every job is delivered (for tests and the screenshot)."""
@@ -129,11 +192,23 @@ class Operations(QObject):
     def shutdown(self, timeout_ms: int = 30_000) -> None:
         """Finish running jobs and drop their callbacks (the windows are going away)."""
         self._closed = True
+        self._held.clear()
         for pool in self._pools.values():
             pool.clear()
+        self._ready.set()  # an opening dropped before it ran leaves nobody waiting for it
+        for pool in self._pools.values():
             pool.waitForDone(timeout_ms)
 
     # -- internals ---------------------------------------------------------------------
+    def _opened(self) -> None:
+        if not self._closed:
+            self.opened.emit()
+
+    def _open_failed(self, exc: BaseException) -> None:
+        log.error("could not open the data folder: %r", exc)
+        if not self._closed:
+            self.open_failed.emit(exc)
+
     def _started(self) -> None:
         self.pending += 1
         if self.pending == 1:

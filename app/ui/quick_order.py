@@ -4,6 +4,7 @@ with autocomplete and pasted blocks; the cart's lines with a running total; undo
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QMimeData, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -35,9 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.workspace import ProductHit, Workspace
 from app.ui import fmt
-from app.ui.checkout import CheckoutDialog
 from app.ui.context import AppContext, UiSettings
 from app.ui.lines_model import QTY_COLUMN, LinesModel, QuantityDelegate
 from app.ui.quick_order_pad import CartSnapshot, QuickOrderPad
@@ -49,6 +48,9 @@ from app.ui.spreadsheet_import import (
     ask_for_spreadsheet,
     spreadsheet_paths,
 )
+
+if TYPE_CHECKING:
+    from app.services.workspace import ProductHit, Workspace
 
 FLASH_MS = 700
 GOOD_COLOR = "rgba(46, 157, 87, 0.35)"
@@ -444,6 +446,8 @@ class QuickOrderPage(QWidget):
         if snapshot is None or not snapshot.cart.lines:
             self._show_feedback(False, self.tr("The cart is empty"))
             return
+        from app.ui.checkout import CheckoutDialog  # its approval preview loads on first use
+
         dialog = CheckoutDialog(self.ctx, snapshot.cart, self)
         dialog.accepted_order.connect(
             lambda po, ship, day, note: self.pad.submit(

@@ -14,19 +14,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
-if TYPE_CHECKING:
-    from app.services.quickorder import ScanSession
-
-from app.services.workspace import (
-    CartView,
-    PricedCartLine,
-    QuantityStep,
-    Workspace,
-    WorkspaceError,
-)
+from app.services.views import CartView, PricedCartLine, QuantityStep, WorkspaceError
 from app.ui import fmt
 from app.ui.bus import Changes
 from app.ui.context import AppContext
+
+if TYPE_CHECKING:
+    from app.services.quickorder import ScanSession
+    from app.services.workspace import Workspace
 
 CART_CHANGES = Changes(cart=True, outbox=True)
 _SPLIT = re.compile(r"[\t;,]+|\s+")
@@ -239,6 +234,12 @@ class QuickOrderPad(QObject):
             return CartSnapshot(cart, ws.quantity_steps(cart))
 
         self.ops.run(load, on_success=self._loaded)
+
+    def show_first(self, snapshot: CartSnapshot) -> None:
+        """Show the cart as the last session left it (app.services.first_view) until the
+        live one is loaded: the window opens on data before the replica is open."""
+        if self.snapshot is None:
+            self._loaded(snapshot)
 
     def _loaded(self, snapshot: CartSnapshot) -> None:
         self.snapshot = snapshot

@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QMimeData, QObject, QSettings, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from app.services.workspace import Workspace
 from app.ui.bus import Changes
 from app.ui.context import AppContext
 
 if TYPE_CHECKING:  # imported when a file is opened: the engine pulls in openpyxl
     from app.services.quickorder import ColumnMapping, FileImportOutcome, FilePreview
+    from app.services.workspace import Workspace
     from app.ui.import_report import ImportReportDialog
     from app.ui.sheet_chooser import SheetChooserDialog
 

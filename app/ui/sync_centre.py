@@ -33,7 +33,6 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("SyncCentre", text)
 
 
-AREA_NAMES = {"catalog": "Catalog", "prices": "Prices", "stock": "Stock", "orders": "Orders"}
 STATE_NAMES = {
     "pending": "pending",
     "sending": "sent, no answer yet",
@@ -105,7 +104,7 @@ def area_model(stale_after: dt.timedelta, parent: QWidget | None = None) -> Rows
 
     return RowsModel(
         [
-            Column(_tr("Data"), lambda a: _tr(AREA_NAMES.get(a.area, a.area))),
+            Column(_tr("Data"), lambda a: _tr(fmt.AREA_NAMES.get(a.area, a.area))),
             Column(_tr("Last synced"), lambda a: fmt.ago(a.synced_at),
                    tone=lambda a: "warn" if stale(a) else "good"),
             Column(_tr("At"), lambda a: a.synced_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")

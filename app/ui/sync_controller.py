@@ -6,14 +6,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
-from app.services.workspace import SyncReport, Workspace, WorkspaceError
+from app.services.views import WorkspaceError
 from app.sync.backoff import Backoff
 from app.sync.errors import ClientTooOld, Offline, ServerBusy, SignInRequired
 from app.ui.bus import Changes
 from app.ui.ops import Lane, Operations
+
+if TYPE_CHECKING:
+    from app.services.workspace import SyncReport, Workspace
 
 MIN_RETRY_S = 5.0
 # What a push without a pull can change: the answers to queued carts and orders.
