@@ -12,10 +12,15 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app.services import first_view
 from app.services.workspace import Workspace
+from app.store.migrations import MIGRATIONS, sql_step
+from app.store.replica import Replica
+from app.ui.app import ProfileSwitcher
 from app.ui.context import AppContext, OpenLater, UiSettings
 from app.ui.main_window import APPROVALS, CATALOG, MainWindow
 from tests.ui import fixtures
@@ -109,3 +114,61 @@ def test_the_first_paint_path_does_not_load_the_replica_libraries() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, check=True
     )
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def _dismiss_boxes(qtbot: QtBot, seen: list[str]) -> QTimer:
+    """Close every modal message box as it appears (what a person reading it does)."""
+
+    def check() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            seen.append(box.text())
+            box.done(0)
+
+    timer = QTimer()
+    timer.timeout.connect(check)
+    timer.start(20)
+    return timer
+
+
+def test_a_folder_that_does_not_open_is_reported_after_the_first_paint(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The replica opens behind the window now, so a replica from a newer Orderpad is found
+    after the window is up: switching to it says so and goes back to the previous profile;
+    starting on it says so and ends with exit code 1. The file is not touched."""
+    set_test_font()
+    root, newer = tmp_path / "root", tmp_path / "newer"
+    future = sql_step(MIGRATIONS[-1].version + 1, "from a newer Orderpad", "SELECT 1")
+    Replica.open(newer, migrations=[*MIGRATIONS, future]).close()
+    before = (newer / "replica.sqlite3").read_bytes()
+
+    def context(folder: Path) -> AppContext:
+        ctx = AppContext(OpenLater(folder), settings=UiSettings(sync_on_start=False))
+        ctx.errors.show_dialogs = False
+        return ctx
+
+    seen: list[str] = []
+    timer = _dismiss_boxes(qtbot, seen)
+    switcher = ProfileSwitcher(root, context)
+    try:
+        first = switcher.open(root)
+        qtbot.waitUntil(lambda: first.ctx.ops.is_open, timeout=15_000)
+        switcher.switch(newer)
+        qtbot.waitUntil(lambda: bool(seen), timeout=15_000)
+        assert seen[0].startswith("Cannot open that profile:") and "schema version" in seen[0]
+        window = switcher.window
+        assert window is not None and window.ctx.data_dir == root.resolve()
+        qtbot.waitUntil(lambda: window.ctx.ops.is_open, timeout=15_000)
+        assert switcher.exit_code == 0
+
+        seen.clear()
+        switcher.open(newer)  # as `orderpad --data-dir newer` starts
+        qtbot.waitUntil(lambda: switcher.exit_code == 1, timeout=15_000)
+        assert seen and seen[0].startswith("Cannot open the data folder:")
+    finally:
+        timer.stop()
+        if switcher.window is not None:
+            switcher.window.shut_down()
+            switcher.window.close()
+    assert (newer / "replica.sqlite3").read_bytes() == before
