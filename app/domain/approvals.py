@@ -15,11 +15,9 @@ from enum import StrEnum
 from typing import Any, Literal
 
 from app.domain.money import round_money
+from app.domain.roles import APPROVER_ROLES as APPROVER_ROLES
+from app.domain.roles import KNOWN_ROLES as KNOWN_ROLES
 
-APPROVER_ROLES = frozenset({"approver", "admin"})
-"""Only users holding one of these roles may decide, whatever a rule names."""
-
-KNOWN_ROLES = frozenset({"admin", "buyer", "approver", "viewer"})
 MAX_LEVEL = 5
 
 

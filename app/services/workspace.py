@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from app.domain import roles
 from app.domain.gs1 import Gs1Error, looks_like_gs1, parse_gs1
 from app.domain.gtin import is_valid_gtin, normalize_gtin
 from app.domain.pricing import NoPrice, line_price
@@ -301,11 +302,27 @@ class Workspace:
             return cart.cart_id
         if not create:
             raise WorkspaceError(f"no open cart named {name!r}")
+        self.require_ordering()
         return cart_store.create_cart(self.replica, name)
+
+    def ordering_refusal(self) -> str | None:
+        """Why the signed-in user may not build carts and order, or None when they may (not
+        signed in: they may; the work waits in the outbox for a sign-in)."""
+        profile = self.profile
+        if profile is None or roles.can_order(profile.roles):
+            return None
+        return roles.cannot_order_reason(profile.roles)
+
+    def require_ordering(self) -> None:
+        """Refuse, before anything is queued, what the server would refuse for this role."""
+        refusal = self.ordering_refusal()
+        if refusal is not None:
+            raise WorkspaceError(refusal)
 
     def add_to_cart(
         self, sku: str, quantity: Decimal, unit: str | None = None, cart: str | None = None
     ) -> str:
+        self.require_ordering()
         product = self.replica.product_by_sku(sku)
         if product is None:
             raise WorkspaceError(f"unknown SKU {sku!r} (not in your synced catalog)")
@@ -410,6 +427,7 @@ class Workspace:
 
         A cart with a line the replica already knows is wrong (a pack rule, a discontinued or
         unknown product) is refused with the reasons: fix the lines, then submit."""
+        self.require_ordering()
         cart_id = self.cart_id(name, create=False)
         problems = [
             f"{li.sku}: {'; '.join(li.problems)}" for li in self.cart(name).lines if li.problems

@@ -81,6 +81,7 @@ def run_gui(
     except Exception as exc:  # a folder we may not read
         QMessageBox.critical(None, "Orderpad", f"Cannot open the data folder: {exc}")
         return 1
+    switcher.gave_up.connect(lambda: QCoreApplication.exit(1))
     result = {"code": 0}
     if screenshot is not None:
         _arrange_screenshot(window, screenshot, result)
@@ -120,6 +121,7 @@ class ProfileSwitcher(QObject):
     window's context. ``exit_code`` is 1 when the first folder could not be opened."""
 
     switched = Signal(object)
+    gave_up = Signal()  # the first folder could not be opened: nothing to show
 
     def __init__(
         self, root: Path, make_context: Callable[[Path], AppContext] | None = None
@@ -148,8 +150,8 @@ class ProfileSwitcher(QObject):
         if fallback is None:
             QMessageBox.critical(window, "Orderpad", f"Cannot open the data folder: {exc}")
             self.exit_code = 1
-            window.shut_down()
-            QCoreApplication.exit(1)
+            window.close()
+            self.gave_up.emit()  # run_gui ends the app with exit code 1
             return
         QMessageBox.critical(window, "Orderpad", f"Cannot open that profile: {exc}")
         self._replace(window, fallback, remember=False)

@@ -3,6 +3,7 @@ with autocomplete and pasted blocks; the cart's lines with a running total; undo
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.views import CartView
 from app.ui import fmt
 from app.ui.context import AppContext, UiSettings
 from app.ui.lines_model import QTY_COLUMN, LinesModel, QuantityDelegate
@@ -52,6 +54,7 @@ from app.ui.spreadsheet_import import (
 if TYPE_CHECKING:
     from app.services.workspace import ProductHit, Workspace
 
+_NO_CART = CartView("", "", "", "", [], Decimal(0), False)
 FLASH_MS = 700
 GOOD_COLOR = "rgba(46, 157, 87, 0.35)"
 BAD_COLOR = "rgba(214, 69, 65, 0.40)"
@@ -147,9 +150,7 @@ class QuickOrderPage(QWidget):
         self.cart_label = QLabel()
         self.field = ScanField()
         self.field.setObjectName("scanField")
-        self.field.setPlaceholderText(
-            self.tr("Scan, type a SKU or barcode (and a quantity), or paste lines — Enter adds")
-        )
+        self.field.setPlaceholderText(self._entry_hint())
         font = QFont(self.field.font())
         font.setPointSizeF(font.pointSizeF() * 1.35)
         self.field.setFont(font)
@@ -266,6 +267,7 @@ class QuickOrderPage(QWidget):
         self.pad.cart_loaded.connect(self._show_cart)
         self.pad.feedback.connect(self._show_feedback)
         self.pad.submitted.connect(self._submitted)
+        self.pad.refused.connect(self._show_refusal)
         self._suggestion_serial = 0
 
     # -- life cycle --------------------------------------------------------------------
@@ -399,10 +401,29 @@ class QuickOrderPage(QWidget):
         self.total.setText(self.tr("Total {0}").format(fmt.money(cart.total, cart.currency)))
         self.checkout_action.setEnabled(bool(cart.lines))
         self.checkout_button.setEnabled(bool(cart.lines))
+        if not self.field.isEnabled():
+            self.field.setEnabled(True)
+            self.field.setPlaceholderText(self._entry_hint())
+
+    def _entry_hint(self) -> str:
+        return self.tr("Scan, type a SKU or barcode (and a quantity), or paste lines — Enter adds")
+
+    def _show_refusal(self, reason: str) -> None:
+        """The signed-in role may not order: say so calmly, where the cart would be."""
+        self.model.set_cart(_NO_CART, {})
+        self.cart_label.setText(self.tr("Quick order is for buyers"))
+        self.field.setEnabled(False)
+        self.field.setPlaceholderText(self.tr("Ordering needs the buyer role"))
+        self.feedback.setText(reason)
+        self.table.hint = reason + self.tr(
+            "\n\nYou can still browse the catalog, follow orders and decide approvals."
+        )
+        self.table.viewport().update()
+        self.total.clear()
+        self.checkout_action.setEnabled(False)
+        self.checkout_button.setEnabled(False)
 
     def _quantity_edited(self, line_id: str, quantity: object) -> None:
-        from decimal import Decimal
-
         assert isinstance(quantity, Decimal)
         self.pad.set_quantity(line_id, quantity)
         self.focus_entry()

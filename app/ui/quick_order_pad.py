@@ -204,9 +204,11 @@ def add_entries(ws: Workspace, cart: str | None, entries: list[Entry]) -> AddRep
 
 class QuickOrderPad(QObject):
     """Signals: ``cart_loaded(CartSnapshot)``, ``feedback(ok, message)`` after every addition
-    (the screen flashes), ``submitted(order id)``."""
+    (the screen flashes), ``submitted(order id)``, ``refused(reason)`` when the signed-in
+    role may not order (an approver, a viewer): nothing is then added or queued."""
 
     cart_loaded = Signal(object)
+    refused = Signal(str)
     feedback = Signal(bool, str)
     submitted = Signal(str)
 
@@ -215,6 +217,7 @@ class QuickOrderPad(QObject):
         self.ctx = ctx
         self.ops = ctx.ops
         self.snapshot: CartSnapshot | None = None
+        self.refusal: str | None = None
         self._undo: list[list[tuple[str, Decimal]]] = []
         self._scans: list[ScanSession] = []  # filled by the worker on the first scan
         self._quiet = False  # announcing a change this pad has already applied
@@ -229,11 +232,22 @@ class QuickOrderPad(QObject):
     def refresh(self) -> None:
         name = self.cart_name
 
-        def load(ws: Workspace) -> CartSnapshot:
+        def load(ws: Workspace) -> CartSnapshot | str:
+            refusal = ws.ordering_refusal()
+            if refusal is not None:
+                return refusal
             cart = ws.cart(name)
             return CartSnapshot(cart, ws.quantity_steps(cart))
 
-        self.ops.run(load, on_success=self._loaded)
+        self.ops.run(load, on_success=self._loaded_or_refused)
+
+    def _loaded_or_refused(self, result: CartSnapshot | str) -> None:
+        if isinstance(result, str):
+            self.refusal, self.snapshot = result, None
+            self.refused.emit(result)
+        else:
+            self.refusal = None
+            self._loaded(result)
 
     def show_first(self, snapshot: CartSnapshot) -> None:
         """Show the cart as the last session left it (app.services.first_view) until the
@@ -279,6 +293,9 @@ class QuickOrderPad(QObject):
     def _run(self, work: Callable[[Workspace], AddReport]) -> None:
         """Run an addition and re-price only the lines it touched (a full re-pricing of a
         long cart after every scan would keep the scanner waiting)."""
+        if self.refusal is not None:
+            self.feedback.emit(False, self.refusal)
+            return
         name = self.cart_name
 
         def job(ws: Workspace) -> tuple[AddReport, CartPatch]:

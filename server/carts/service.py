@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.domain import roles
 from server.accounts.models import Account, Role, User
 from server.carts.models import Cart, CartLine
 from server.catalog.models import Product
@@ -16,7 +17,7 @@ from server.catalog.service import in_assortment
 from server.changes.service import RowChange, account_bucket, record_changes
 from server.sync.outcome import Outcome, Rejected, applied
 
-ORDERING_ROLES = (Role.BUYER, Role.ADMIN)
+ORDERING_ROLES = tuple(sorted(Role(name) for name in roles.ORDERING_ROLES))  # the domain's rule
 
 
 def require_role(user: User, *roles: Role) -> None:

@@ -90,10 +90,9 @@ def test_a_damaged_or_foreign_file_means_no_first_view(data_dir: Path) -> None:
     assert not path.exists() and first_view.load(data_dir) is None
 
 
-def test_keeping_it_creates_no_cart(tmp_path: Path, demo_server: RunningServer) -> None:
-    data_dir = signed_in(tmp_path / "fresh", demo_server)
-    with Workspace(data_dir) as ws:
+def test_keeping_it_creates_no_cart(tmp_path: Path) -> None:
+    with Workspace(tmp_path / "fresh") as ws:  # a new data folder: no default cart yet
         before = ws.status().outbox
-        assert first_view.capture(ws) is None  # no default cart yet: nothing to show
+        assert first_view.capture(ws) is None  # nothing to show, and nothing made for it
         assert ws.status().outbox == before
-        assert [c.name for c in ws.carts()] == []
+        assert ws.carts() == []

@@ -161,14 +161,16 @@ def test_a_folder_that_does_not_open_is_reported_after_the_first_paint(
         assert window is not None and window.ctx.data_dir == root.resolve()
         qtbot.waitUntil(lambda: window.ctx.ops.is_open, timeout=15_000)
         assert switcher.exit_code == 0
+        window.close()
 
         seen.clear()
         switcher.open(newer)  # as `orderpad --data-dir newer` starts
         qtbot.waitUntil(lambda: switcher.exit_code == 1, timeout=15_000)
         assert seen and seen[0].startswith("Cannot open the data folder:")
+        assert switcher.window is not None and not switcher.window.isVisible()
     finally:
         timer.stop()
-        if switcher.window is not None:
-            switcher.window.shut_down()
-            switcher.window.close()
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, MainWindow) and widget.isVisible():
+                widget.close()
     assert (newer / "replica.sqlite3").read_bytes() == before
