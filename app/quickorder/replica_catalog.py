@@ -1,14 +1,15 @@
 """``Catalog`` over the local replica, in one read transaction, loading SKUs in bulk.
 
-``with open_catalog(replica) as catalog: ...``. A 5,000-line file costs a handful of
-``IN (...)`` queries instead of ten per line; rows are turned into the same
-``ProductDetails``/``ProductPricing`` that ``app.store.catalog`` builds (a test holds the two
-to agreement).
+``with open_catalog(replica) as catalog: ...``. A 5,000-line file costs a query per 800 of
+its SKUs instead of ten per line, run on a helper thread while the products of the batch
+before are built; rows are turned into the same ``ProductDetails``/``ProductPricing`` that
+``app.store.catalog`` builds (a test holds the two to agreement).
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
@@ -32,6 +33,17 @@ _DETAILS = (
     "p.sku, p.name, p.description, p.category, p.brand, p.base_unit, p.min_qty, p.multiple, "
     "p.list_price, p.currency, p.status, p.replacement_sku"
 )
+_UNITS = (
+    "(SELECT json_group_array(json_array(u.code, u.factor, u.gtin)) FROM product_units u "
+    "WHERE u.sku = p.sku)"
+)
+_PRODUCTS = (
+    f"SELECT json_group_array(json_array({_DETAILS}, json(pr.data), json(co.data), "
+    f"json(st.data), {_UNITS})) FROM products p "
+    "LEFT JOIN prices pr ON pr.sku = p.sku LEFT JOIN contracts co ON co.sku = p.sku "
+    "LEFT JOIN stock st ON st.sku = p.sku WHERE p.sku IN (SELECT value FROM json_each(?))"
+)
+_BATCH = 800  # SKUs per query when a prefetch is spread over a helper thread
 
 
 @contextmanager
@@ -58,57 +70,54 @@ class ReplicaCatalog:
 
     # -- bulk ---------------------------------------------------------------------------
     def prefetch(self, skus: Collection[str]) -> None:
-        wanted = list({sku.strip().casefold() for sku in skus if sku and sku.strip()})
-        wanted = [key for key in wanted if key not in self._products]
-        for start in range(0, len(wanted), _CHUNK):
-            chunk = wanted[start : start + _CHUNK]
-            self._load_products(chunk)
-            for key in chunk:
-                self._products.setdefault(key, None)
-
-    def _load_products(self, keys: Sequence[str]) -> None:
-        """Products with their units, prices, contracts and stock: one query for the rows
-        (each side table has at most one row per SKU) and one for the units."""
-        marks = ", ".join("?" * len(keys))
-        rows = self._fetch(
-            f"SELECT {_DETAILS}, pr.data, co.data, st.data FROM products p "
-            "LEFT JOIN prices pr ON pr.sku = p.sku LEFT JOIN contracts co ON co.sku = p.sku "
-            f"LEFT JOIN stock st ON st.sku = p.sku WHERE p.sku IN ({marks})",
-            keys,
-        )
-        if not rows:
+        wanted = {sku.strip().casefold() for sku in skus if sku and sku.strip()}
+        wanted.difference_update(self._products)
+        if not wanted:
             return
-        units = self._units([row[0] for row in rows])
-        no_units: tuple[UnitInfo, ...] = ()
+        keys = list(wanted)
+        if len(keys) <= _BATCH:
+            self._add_products(orjson.loads(self._query_products(keys)))
+        else:
+            self._prefetch_behind([keys[i : i + _BATCH] for i in range(0, len(keys), _BATCH)])
+        for key in keys:
+            self._products.setdefault(key, None)
+
+    def _prefetch_behind(self, batches: list[list[str]]) -> None:
+        """Each batch is looked up on a helper thread while this one builds the products of
+        the batch before. SQLite runs without the GIL, so most of the lookups cost nothing.
+
+        The helper borrows this catalog's connection (the same read transaction); this
+        thread does no database work until the helper is done.
+        """
+        self._account_currency()  # read now: building products then needs no query
+        with ThreadPoolExecutor(1, thread_name_prefix="catalog-prefetch") as helper:
+            answer = helper.submit(self._query_products, batches[0])
+            for following in [*batches[1:], None]:
+                text = answer.result()
+                if following is not None:
+                    answer = helper.submit(self._query_products, following)
+                self._add_products(orjson.loads(text))
+
+    def _query_products(self, keys: list[str]) -> str:
+        """Products with their units, prices, contracts and stock (their data parsed by
+        SQLite) as one JSON array, an array per product; each side table has at most one
+        row per SKU. One answer rather than a row per product: on the helper thread, every
+        row would wait for the GIL."""
+        return str(self._fetch(_PRODUCTS, (orjson.dumps(keys).decode(),))[0][0])
+
+    def _add_products(self, rows: list[list[Any]]) -> None:
         account_currency = self._account_currency()
         for row in rows:
             sku = row[0]
-            key = sku.casefold()
-            product = _details(row, units.get(key, no_units))
-            self._products[key] = product
+            product = _details(row, _unit_infos(row[15]))
+            self._products[sku.casefold()] = product
             currency = account_currency or product.currency
             self._pricing[sku] = (
-                _pricing(product, str(currency), _json(row[12]), _json(row[13]))
+                _pricing(product, str(currency), _dict(row[12]), _dict(row[13]))
                 if currency
                 else None
             )
-            self._stock[sku] = _stock_level(row[14])
-
-    def _units(self, skus: Sequence[str]) -> dict[str, tuple[UnitInfo, ...]]:
-        """The units of each product (by case-folded SKU), ordered by factor and code."""
-        found: dict[str, list[UnitInfo]] = {}
-        for sku, code, factor, gtin in self._fetch(
-            f"SELECT sku, code, factor, gtin FROM product_units WHERE sku IN "
-            f"({', '.join('?' * len(skus))})",
-            skus,
-        ):
-            found.setdefault(sku.casefold(), []).append(UnitInfo(str(code), int(factor), gtin))
-        units = {}
-        for key, listed in found.items():
-            if len(listed) > 1:
-                listed.sort(key=_unit_order)
-            units[key] = tuple(listed)
-        return units
+            self._stock[sku] = _stock_level(_dict(row[14]))
 
     def _load_side_data(self, skus: Sequence[str]) -> None:
         if not skus:
@@ -123,7 +132,7 @@ class ReplicaCatalog:
             product = self._products[sku.casefold()]
             assert product is not None
             self._pricing[sku] = self._build_pricing(product, prices.get(sku), contracts.get(sku))
-            self._stock[sku] = _stock_level(stock.get(sku))
+            self._stock[sku] = _stock_level(_json(stock.get(sku)))
 
     def _fetch(self, sql: str, params: Sequence[object]) -> list[tuple[Any, ...]]:
         cursor = self._raw.execute(sql, tuple(params))
@@ -254,6 +263,14 @@ class ReplicaCatalog:
 _details = store_catalog.details_from_row
 
 
+def _unit_infos(listed: list[list[Any]]) -> tuple[UnitInfo, ...]:
+    """The units of one product from ``_UNITS``, ordered by factor and code."""
+    units = [UnitInfo(str(code), int(factor), gtin) for code, factor, gtin in listed]
+    if len(units) > 1:
+        units.sort(key=_unit_order)
+    return tuple(units)
+
+
 def _unit_order(unit: UnitInfo) -> tuple[int, str]:
     return unit.factor, unit.code  # as ORDER BY factor, code: the code compared as bytes
 
@@ -261,8 +278,7 @@ def _unit_order(unit: UnitInfo) -> tuple[int, str]:
 _pricing = store_catalog.pricing_from_rows
 
 
-def _stock_level(text: str | None) -> StockLevel | None:
-    data = _json(text)
+def _stock_level(data: dict[str, Any] | None) -> StockLevel | None:
     if data is None:
         return None
     available = Decimal(0)
@@ -282,7 +298,8 @@ def _stock_level(text: str | None) -> StockLevel | None:
 
 
 def _json(text: str | None) -> dict[str, Any] | None:
-    if text is None:
-        return None
-    data = orjson.loads(text)
+    return None if text is None else _dict(orjson.loads(text))
+
+
+def _dict(data: object) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None

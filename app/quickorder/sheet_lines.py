@@ -21,6 +21,14 @@ _TOTAL_WORDS = frozenset(
 )  # fmt: skip
 
 
+# Enum members as plain names: ``Field.SKU`` is an attribute lookup of ~0.15 µs on 3.11,
+# and these loops run for every row of a file.
+_SKU, _PART_NUMBER, _BARCODE = Field.SKU, Field.PART_NUMBER, Field.BARCODE
+_QUANTITY, _UNIT, _NOTE = Field.QUANTITY, Field.UNIT, Field.NOTE
+_NOT_AN_ITEM, _UNREADABLE = Reason.NOT_AN_ITEM, Reason.UNREADABLE_CELL
+_ONE = Decimal(1)
+
+
 def table_lines(rows: Iterable[TableRow], mapping: ColumnMapping) -> Iterator[LineInput]:
     """One LineInput per non-blank row below the header (rows are read lazily).
 
@@ -41,12 +49,15 @@ def table_lines(rows: Iterable[TableRow], mapping: ColumnMapping) -> Iterator[Li
         # What row.cell() does, inline: this loop runs for every row of the file.
         found, width = row.cells, len(row.cells)
         cells = {field: found[column] if column < width else EMPTY for field, column in columns}
-        if all(not cell.text and cell.problem is None for cell in cells.values()):
-            continue
+        for cell in cells.values():
+            if cell.text or cell.problem is not None:
+                break
+        else:
+            continue  # blank in every mapped column
         line = _line(row, cells, mapping, header_texts, running_total, letters)
         if isinstance(line.quantity, Decimal) and line.item is not None:
             running_total += line.quantity
-        if line.problems and any(p.reason is Reason.NOT_AN_ITEM for p in line.problems):
+        if line.problems and any(p.reason is _NOT_AN_ITEM for p in line.problems):
             running_total = Decimal(0)
         yield line
 
@@ -67,46 +78,45 @@ def _line(
     texts = {field: cell.text.strip() for field, cell in cells.items()}
     for field, cell in cells.items():
         if cell.problem is not None:
-            problems.append(Problem(Reason.UNREADABLE_CELL, cell.problem, field))
+            problems.append(Problem(_UNREADABLE, cell.problem, field))
         elif field in ITEM_FIELDS and _looks_scientific(texts[field]):
             problems.append(
                 Problem(
-                    Reason.UNREADABLE_CELL,
+                    _UNREADABLE,
                     f"{texts[field]} was saved in scientific notation and has lost digits: "
                     "format the column as Text in Excel and enter the numbers again",
                     field,
                 )
             )
     quantity: Decimal | str | None
-    if Field.QUANTITY in cells:
-        cell = cells[Field.QUANTITY]
-        quantity = cell.number if cell.number is not None else (texts[Field.QUANTITY] or None)
+    counted = cells.get(_QUANTITY)
+    if counted is not None:
+        quantity = counted.number if counted.number is not None else (texts[_QUANTITY] or None)
     else:
-        quantity = Decimal(1)
+        quantity = _ONE
     get = texts.get
-    item = get(Field.SKU) or get(Field.PART_NUMBER) or get(Field.BARCODE) or None
-    unreadable = [p for p in problems if p.reason is Reason.UNREADABLE_CELL] if problems else []
+    sku, part_number, barcode = get(_SKU) or None, get(_PART_NUMBER) or None, get(_BARCODE) or None
+    item = sku or part_number or barcode
+    unreadable = [p for p in problems if p.reason is _UNREADABLE] if problems else []
     if item is None and unreadable and all(p.field not in ITEM_FIELDS for p in unreadable):
         # No item: a total or a heading row whose formula has no saved value.
         problems = [p for p in problems if p not in unreadable]
-        problems.append(Problem(Reason.NOT_AN_ITEM, f"no item number ({unreadable[0].message})"))
+        problems.append(Problem(_NOT_AN_ITEM, f"no item number ({unreadable[0].message})"))
     elif header_texts is not None and texts == header_texts:
-        problems.append(Problem(Reason.NOT_AN_ITEM, "the header row repeated; not an order line"))
+        problems.append(Problem(_NOT_AN_ITEM, "the header row repeated; not an order line"))
     elif item is not None and item.casefold() in _TOTAL_WORDS:
-        problems.append(Problem(Reason.NOT_AN_ITEM, f"{item!r} row; not an order line"))
+        problems.append(Problem(_NOT_AN_ITEM, f"{item!r} row; not an order line"))
     elif item is None and isinstance(quantity, Decimal) and quantity == running_total != 0:
-        problems.append(
-            Problem(Reason.NOT_AN_ITEM, "the sum of the quantities above; not an order line")
-        )
+        problems.append(Problem(_NOT_AN_ITEM, "the sum of the quantities above; not an order line"))
     return LineInput(
         row=row.number,
         source=_source(row.number, cells, letters),
-        sku=get(Field.SKU) or None,
-        part_number=get(Field.PART_NUMBER) or None,
-        barcode=get(Field.BARCODE) or None,
+        sku=sku,
+        part_number=part_number,
+        barcode=barcode,
         quantity=quantity,
-        unit=get(Field.UNIT) or None,
-        note=get(Field.NOTE) or None,
+        unit=get(_UNIT) or None,
+        note=get(_NOTE) or None,
         columns=mapping.columns,
         problems=tuple(problems),
     )

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from app.domain.gtin import InvalidGtin
 from app.domain.pricing import NoPrice, PriceSource, line_price
-from app.domain.quantity import QuantityPolicy, QuantityRule, check_quantity
+from app.domain.quantity import QuantityCheck, QuantityPolicy, QuantityRule, check_quantity
 from app.domain.units import ProductUnits, UnitOfMeasure
 from app.quickorder.catalog import Catalog
 from app.quickorder.codes import gtin_candidates
@@ -37,6 +37,10 @@ from app.store.catalog import ProductDetails
 SUGGESTION_BUDGET = 100  # unknown items that get close matches (each costs a few queries)
 _ITEM_FIELD_SET = frozenset(ITEM_FIELDS)
 _NO_FIELDS: frozenset[Field | None] = frozenset()
+# Enum members used for every line, as plain names: ``Severity.SKIP`` is an attribute
+# lookup of ~0.15 µs on 3.11.
+_QUANTITY, _SKIP, _TIER, _OK = Field.QUANTITY, Severity.SKIP, PriceSource.TIER, LineStatus.OK
+_NOT_MERGEABLE = frozenset((Severity.ERROR, Severity.SKIP))
 
 
 @dataclass(slots=True)
@@ -55,7 +59,7 @@ class _Resolved:
             self.product is not None
             and self.unit is not None
             and self.quantity is not None
-            and not any(p.severity in (Severity.ERROR, Severity.SKIP) for p in self.problems)
+            and not (self.problems and any(p.severity in _NOT_MERGEABLE for p in self.problems))
         )
 
 
@@ -69,8 +73,9 @@ class _Rules:
         self._units_by_shape: dict[tuple[object, ...], ProductUnits] = {}
         self._rules_by_pack: dict[tuple[str, str], QuantityRule] = {}
         # (unit as typed, units) -> the code it names; ``units`` objects are shared and kept
-        # alive above, so their id is a key.
+        # alive above, so their id is a key. Likewise for rules in ``_checks``.
         self._unit_codes: dict[tuple[str, int], str | None] = {}
+        self._checks: dict[tuple[str, str, int, int, QuantityPolicy], QuantityCheck] = {}
 
     def units(self, product: ProductDetails) -> ProductUnits:
         units = self._units.get(product.sku)
@@ -93,6 +98,20 @@ class _Rules:
             return self._unit_codes[key]
         code = self._unit_codes[key] = match_unit(text, units)
         return code
+
+    def check(
+        self, quantity: Decimal, unit: str, product: ProductDetails, policy: QuantityPolicy
+    ) -> tuple[ProductUnits, QuantityCheck]:
+        """``check_quantity`` for ``product``, worked out once per quantity, unit, units and
+        rule (quantities repeat: 1, 10, 100 of the same pack)."""
+        units, rule = self.units(product), self.rule(product)
+        key = (str(quantity), unit, id(units), id(rule), policy)  # str: 3 and 3.0 differ
+        check = self._checks.get(key)
+        if check is None:
+            check = self._checks[key] = check_quantity(
+                quantity=quantity, unit=unit, units=units, rule=rule, policy=policy
+            )
+        return units, check
 
     def rule(self, product: ProductDetails) -> QuantityRule:
         rule = self._rules.get(product.sku)
@@ -132,7 +151,7 @@ def check_lines(
 
 def _resolve(source: LineInput, catalog: Catalog, rules: _Rules, budget: list[int]) -> _Resolved:
     out = _Resolved(source, problems=list(source.problems))
-    if out.problems and _has(out, Severity.SKIP):
+    if out.problems and _has(out, _SKIP):
         return out
     unreadable = (
         {p.field for p in out.problems if p.reason is Reason.UNREADABLE_CELL}
@@ -146,9 +165,9 @@ def _resolve(source: LineInput, catalog: Catalog, rules: _Rules, budget: list[in
         else:
             out.problems.append(Problem(Reason.NO_ITEM, "a quantity but no item number", Field.SKU))
         return out
-    if Field.QUANTITY not in unreadable:
+    if _QUANTITY not in unreadable:
         _read_quantity(out)
-    if out.problems and (_has(out, Severity.SKIP) or unreadable & _ITEM_FIELD_SET):
+    if out.problems and (_has(out, _SKIP) or unreadable & _ITEM_FIELD_SET):
         return out
     gtin_unit = _find_product(out, catalog, budget)
     product = out.product
@@ -358,14 +377,13 @@ def _finish(
             suggestions=first.suggestions,
             replacement_sku=replacement,
         )
-    requested = sum((q for q in quantities if q is not None), Decimal(0))
-    if len(group) > 1:
+    if first.quantity is not None and len(group) == 1:
+        requested = first.quantity
+    else:
+        requested = sum((q for q in quantities if q is not None), Decimal(0))
         rows = ", ".join(str(item.source.row) for item in group)
         notes.insert(0, f"rows {rows} merged: {_plain(requested)} {first.unit} in total")
-    units, rule = rules.units(product), rules.rule(product)
-    check = check_quantity(
-        quantity=requested, unit=first.unit, units=units, rule=rule, policy=policy
-    )
+    units, check = rules.check(requested, first.unit, product, policy)
     quantity, unit, corrected = requested, first.unit, False
     if not check.ok:
         if check.was_corrected and check.accepted_quantity is not None:
@@ -388,7 +406,8 @@ def _finish(
         row_quantities=quantities,
         sku=product.sku,
         name=product.name,
-        quantity=_tidy(quantity),
+        # A row's own quantity is tidy already (see _read_quantity); a sum may not be.
+        quantity=_tidy(quantity) if corrected or len(group) > 1 else quantity,
         unit=unit,
         requested=requested,
         corrected=corrected,
@@ -450,7 +469,7 @@ def _price(
     why = priced.resolution.explanation
     tiers = pricing.price_list.tiers if pricing.price_list else ()
     if (
-        why.source is PriceSource.TIER
+        why.source is _TIER
         and why.tier_min_qty is not None
         and tiers
         and why.tier_min_qty > min(tier.min_qty for tier in tiers)
@@ -461,7 +480,7 @@ def _price(
 
 def _status(problems: Sequence[Problem]) -> LineStatus:
     if not problems:
-        return LineStatus.OK
+        return _OK
     severities = {problem.severity for problem in problems}
     if Severity.ERROR in severities:
         return LineStatus.ERROR

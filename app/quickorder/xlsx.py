@@ -3,27 +3,28 @@ the cells of one sheet decoded by a lean loop over the sheet's XML.
 
 openpyxl's public read-only API hides two facts quick order must report: which rows are
 hidden and which formula cells have no saved value (a file written by a program rather than
-Excel). Both are in the sheet XML. This module walks that XML itself (openpyxl's own
-``iterparse``, with openpyxl's shared strings, date styles and epoch), decoding cells the way
-openpyxl's reader does; a test holds the two to agreement on the golden files. Reading only
-the mapped columns makes an import cheaper than a plain openpyxl read of the same file.
-The openpyxl internals used are named in ``_SheetSource``; the version is pinned.
+Excel). Both are in the sheet XML. This module walks that XML itself (the standard library's
+pull parser, which is what openpyxl's ``iterparse`` runs, with openpyxl's shared strings, date
+styles and epoch), decoding cells the way openpyxl's reader does; a test holds the two to
+agreement on the golden files. Reading only the mapped columns makes an import cheaper than a
+plain openpyxl read of the same file. The openpyxl internals used are named in
+``_SheetSource``; the version is pinned.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from itertools import repeat
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import XMLPullParser
 
 from openpyxl import load_workbook
 from openpyxl.cell.read_only import ReadOnlyCell
 from openpyxl.utils.datetime import from_excel, from_ISO8601
 from openpyxl.xml.constants import SHEET_MAIN_NS
-from openpyxl.xml.functions import iterparse
 
 from app.quickorder.table import EMPTY, Cell, TableRow
 
@@ -35,6 +36,8 @@ _INLINE = f"{{{SHEET_MAIN_NS}}}is"
 _TEXT = f"{{{SHEET_MAIN_NS}}}t"
 _RUN = f"{{{SHEET_MAIN_NS}}}r"
 _DIGITS = "0123456789"
+_SHORT = 8  # inline texts up to this long are decoded once per sheet
+_CHUNK = 16 * 1024  # bytes of sheet XML parsed at a time, as iterparse does
 
 
 class UnreadableFile(ValueError):
@@ -79,13 +82,14 @@ class XlsxBook:
         source = _SheetSource(self._book, sheet)
         wanted = None if columns is None else frozenset(c + 1 for c in columns)
         decode = self._cell
-        numbers: dict[tuple[str, str | None], Cell] = {}
+        # Cells that decode the same as an earlier one: numbers by value and style, shared
+        # strings by index, short inline texts by text (quantities, units and codes repeat).
+        seen: dict[tuple[str, str | None], Cell] = {}
+        words: dict[str, Cell] = {}
         letters: dict[str, int] = {}
         number = 0
         with source.open() as stream:
-            for _event, element in iterparse(stream):
-                if element.tag != _ROW:
-                    continue
+            for element in _row_elements(stream):
                 ref = element.get("r")
                 number = int(float(ref)) if ref is not None else number + 1
                 if limit is not None and number > limit:
@@ -102,18 +106,17 @@ class XlsxBook:
                         column = letters.get(name) or letters.setdefault(name, _index(name))
                     if wanted is not None and column not in wanted:
                         continue
-                    # Two shortcuts, saving a call per cell: plain inline text (what openpyxl
-                    # and many exporters write) is decoded here, and a number cell decodes
-                    # the same as an earlier one with the same value and style (quantities
-                    # and codes repeat). The rest goes through _cell.
+                    # The common cells are decoded here, saving a call each: numbers, shared
+                    # strings and plain inline text (what openpyxl and many exporters write).
+                    # The rest goes through _cell.
                     kind = cell.get("t")
-                    if kind is None or kind == "n":
+                    if kind is None or kind == "n" or kind == "s":
                         value = cell.findtext(_VALUE)
                         if value:
-                            key = (value, cell.get("s"))
-                            known = numbers.get(key)
+                            key = (value, kind if kind == "s" else cell.get("s"))
+                            known = seen.get(key)
                             if known is None:
-                                known = numbers[key] = decode(source, cell, number, column)
+                                known = seen[key] = decode(source, cell, number, column)
                             cells[column] = known
                             continue
                     elif kind == "inlineStr" and len(cell) == 1:
@@ -121,8 +124,7 @@ class XlsxBook:
                         if len(inline) == 1 and inline.tag == _INLINE:
                             part = inline[0]
                             if part.tag == _TEXT:
-                                text = part.text
-                                cells[column] = Cell(text) if text else EMPTY
+                                cells[column] = _inline_cell(part.text, words)
                                 continue
                     cells[column] = decode(source, cell, number, column)
                 element.clear()
@@ -193,6 +195,33 @@ class _SheetSource:
 
     def is_duration(self, style: int) -> bool:
         return style in self._durations
+
+
+def _row_elements(stream: Any) -> Iterator[Any]:
+    """The sheet's ``<row>`` elements, each as soon as it is complete (the caller clears it).
+
+    The pull parser that ``iterparse`` wraps, fed directly: ``iterparse`` adds a generator
+    step for every element, and a sheet has a dozen elements per row."""
+    parser: XMLPullParser[Any] = XMLPullParser(("end",))
+    events: Callable[[], Iterator[Any]] = parser.read_events  # ("end", element) pairs
+    while chunk := stream.read(_CHUNK):
+        parser.feed(chunk)
+        for _event, element in events():
+            if element.tag == _ROW:
+                yield element
+    parser.close()
+
+
+def _inline_cell(text: str | None, words: dict[str, Cell]) -> Cell:
+    """A plain inline text; short ones (units, flags) are decoded once per sheet."""
+    if not text:
+        return EMPTY
+    if len(text) > _SHORT:
+        return Cell(text)
+    cell = words.get(text)
+    if cell is None:
+        cell = words[text] = Cell(text)
+    return cell
 
 
 def _index(letters: str) -> int:

@@ -196,11 +196,7 @@ class QuickOrderService:
             chosen = preview.mapping
             if preview.mapping_source == "given":
                 self.remember_mapping(preview, chosen)
-            with open_catalog(self._replica) as catalog:
-                rows = opened.rows(frozenset(chosen.columns.values()))
-                report = check_lines(
-                    list(table_lines(rows, chosen)), catalog, on=self._ws.today(), policy=policy
-                )
+            report = self._check_sheet(opened, chosen, policy)
         written = None
         if report_to is not None:
             written = write_report(
@@ -211,6 +207,17 @@ class QuickOrderService:
             return FileImportOutcome(preview, report, None, (), True, written)
         name, added = self._add(report, cart)
         return FileImportOutcome(preview, report, name, added, False, written)
+
+    def _check_sheet(
+        self, opened: Sheet, mapping: ColumnMapping, policy: QuantityPolicy
+    ) -> QuickOrderReport:
+        # A method of its own so that the catalog, with thousands of products loaded, is
+        # gone when this returns: the collector, resuming after an import, then walks only
+        # the report.
+        with open_catalog(self._replica) as catalog:
+            rows = opened.rows(frozenset(mapping.columns.values()))
+            lines = list(table_lines(rows, mapping))
+            return check_lines(lines, catalog, on=self._ws.today(), policy=policy)
 
     def remember_mapping(self, preview: FilePreview, mapping: ColumnMapping) -> None:
         """Use ``mapping`` for every later file with this preview's layout."""

@@ -21,10 +21,12 @@ def replica(tmp_path: Path) -> Iterator[Replica]:
         yield opened
 
 
-def test_bulk_reads_build_what_the_store_builds(replica: Replica) -> None:
+@pytest.mark.parametrize("unknown", [1, 2000])  # 2000: batches looked up on a helper thread
+def test_bulk_reads_build_what_the_store_builds(replica: Replica, unknown: int) -> None:
     skus = [str(p["sku"]) for p in PRODUCTS]
     with open_catalog(replica) as catalog:
-        catalog.prefetch([sku.lower() for sku in skus] + ["MISSING"])
+        missing = ["MISSING"] + [f"MISSING-{n}" for n in range(1, unknown)]
+        catalog.prefetch([sku.lower() for sku in skus] + missing)
         for sku in skus:
             assert catalog.product(sku.lower()) == replica.product_by_sku(sku)
             assert catalog.pricing(sku) == replica.pricing_of(sku)

@@ -122,6 +122,21 @@ def test_pack_rule_is_flagged_or_corrected_by_policy(replica: Replica) -> None:
     assert fixed.line_total == Decimal("2.16")
 
 
+def test_the_same_quantity_is_checked_against_each_products_own_rule(replica: Replica) -> None:
+    # A quantity is checked once per pack rule and units: FAS-0002 sells in twelves, the
+    # others in single pieces.
+    report = check(
+        replica,
+        *(line(row, sku, "10") for row, sku in enumerate(["FAS-0013", "FAS-0002", "FAS-0014"], 1)),
+        policy=QuantityPolicy.AUTO_CORRECT,
+    )
+    assert [(result.sku, result.quantity, result.corrected) for result in report.lines] == [
+        ("FAS-0013", Decimal(10), False),
+        ("FAS-0002", Decimal(12), True),
+        ("FAS-0014", Decimal(10), False),
+    ]
+
+
 def test_stock_short_as_of_the_last_sync_is_a_warning(replica: Replica) -> None:
     (result,) = check(replica, line(1, "FAS-0002", "3", unit="BX")).lines
     assert result.status is LineStatus.WARNING

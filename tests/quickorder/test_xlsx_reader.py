@@ -87,3 +87,21 @@ def test_types_dates_errors_and_column_subsets(tmp_path: Path) -> None:
     with XlsxBook(path) as opened:
         subset = list(opened.rows("Sheet", columns=frozenset({2})))
     assert [[c.text for c in row.cells] for row in subset] == [["", "", "2.5"]]
+
+
+def test_repeated_cells_keep_their_own_format(tmp_path: Path) -> None:
+    # Cells that repeat are decoded once, by value and style: the same number shows its own
+    # number format in each column.
+    book = Workbook()
+    ws = book.active
+    for _ in range(3):
+        ws.append([1234, 1234, "EA", "Stück", "EA"])
+    for (padded,) in ws.iter_rows(min_col=2, max_col=2):
+        padded.number_format = "000000"
+    path = tmp_path / "repeated.xlsx"
+    book.save(path)
+    rows = read_all(path, "Sheet")
+    assert [[c.text for c in row.cells] for row in rows.values()] == [
+        ["1234", "001234", "EA", "Stück", "EA"],
+    ] * 3
+    assert rows[1].cells[0].number == rows[3].cells[1].number == Decimal(1234)
